@@ -1,0 +1,4 @@
+import { processContext } from './context.js';
+import { runCli } from './program.js';
+
+process.exitCode = await runCli(process.argv.slice(2), processContext());

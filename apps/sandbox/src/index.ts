@@ -1,0 +1,13 @@
+export { startSandbox, type Sandbox, type SandboxApp, type SandboxOptions } from './sandbox.js';
+export { ManualClock, systemClock, type Clock } from './common/clock.js';
+export { noFaults, type Faults, type ReformatStyle } from './common/faults.js';
+export { generatePeople, type Person, type PersonVariant, type AppName } from './common/people.js';
+export { serve, type RunningServer } from './common/server.js';
+export type { StatsSnapshot } from './common/stats.js';
+export type { WebhookTarget } from './common/webhook-emitter.js';
+export { HubspotSimulator, HUBSPOT_DEFAULTS, type HubspotSettings } from './hubspot/hubspot.simulator.js';
+export { signV3 as signHubspotV3 } from './hubspot/hubspot.webhooks.js';
+export { MailchimpSimulator, MAILCHIMP_DEFAULTS, type MailchimpSettings } from './mailchimp/mailchimp.simulator.js';
+export { subscriberHash } from './mailchimp/mailchimp.store.js';
+export { ZendeskSimulator, ZENDESK_DEFAULTS, type ZendeskSettings } from './zendesk/zendesk.simulator.js';
+export { signZendesk } from './zendesk/zendesk.webhooks.js';

@@ -1,0 +1,124 @@
+import { renderUserFields } from './zendesk.fields.js';
+
+export interface ZdUser {
+  id: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  external_id: string | null;
+  role: string;
+  active: boolean;
+  suspended: boolean;
+  verified: boolean;
+  tags: string[];
+  user_fields: Record<string, unknown>;
+  organization_id: number | null;
+  notes: string;
+  details: string;
+  alias: string;
+  locale: string;
+  time_zone: string;
+  created_at: number;
+  updated_at: number;
+  /** `permanent` users are scrubbed tombstones, listed only under deleted_users. */
+  deletion: 'none' | 'soft' | 'permanent';
+}
+
+/** Zendesk timestamps: ISO 8601 to the second with `Z`. */
+export function zdTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+export class ZendeskStore {
+  readonly users = new Map<number, ZdUser>();
+  private nextId = 360_001;
+
+  clear(): void {
+    this.users.clear();
+    this.nextId = 360_001;
+  }
+
+  create(fields: Partial<ZdUser> & { name: string }, now: number): ZdUser {
+    const user: ZdUser = {
+      id: this.nextId++,
+      email: null,
+      phone: null,
+      external_id: null,
+      role: 'end-user',
+      active: true,
+      suspended: false,
+      verified: false,
+      tags: [],
+      user_fields: {},
+      organization_id: null,
+      notes: '',
+      details: '',
+      alias: '',
+      locale: 'en-US',
+      time_zone: 'UTC',
+      created_at: now,
+      updated_at: now,
+      deletion: 'none',
+      ...fields,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  /** Live or soft-deleted users hold their email; matching ignores case. */
+  byEmail(email: string): ZdUser | undefined {
+    const wanted = email.trim().toLowerCase();
+    return [...this.users.values()].find((u) => u.deletion === 'none' && u.email === wanted);
+  }
+
+  byExternalId(externalId: string): ZdUser | undefined {
+    const wanted = externalId.toLowerCase();
+    return [...this.users.values()].find((u) => u.deletion === 'none' && u.external_id?.toLowerCase() === wanted);
+  }
+
+  sorted(filter: (u: ZdUser) => boolean): ZdUser[] {
+    return [...this.users.values()].filter(filter).sort((a, b) => a.id - b.id);
+  }
+}
+
+export function renderUser(u: ZdUser, base: string): Record<string, unknown> {
+  return {
+    id: u.id,
+    url: `${base}/api/v2/users/${u.id}.json`,
+    name: u.name,
+    email: u.email,
+    created_at: zdTime(u.created_at),
+    updated_at: zdTime(u.updated_at),
+    time_zone: u.time_zone,
+    iana_time_zone: 'Etc/UTC',
+    phone: u.phone,
+    shared_phone_number: null,
+    photo: null,
+    locale_id: 1,
+    locale: u.locale,
+    organization_id: u.organization_id,
+    role: u.role,
+    verified: u.verified,
+    external_id: u.external_id,
+    tags: u.tags,
+    alias: u.alias,
+    active: u.active,
+    shared: false,
+    shared_agent: false,
+    last_login_at: null,
+    two_factor_auth_enabled: null,
+    signature: null,
+    details: u.details,
+    notes: u.notes,
+    role_type: null,
+    custom_role_id: null,
+    moderator: false,
+    ticket_restriction: 'requested',
+    only_private_comments: false,
+    restricted_agent: true,
+    suspended: u.suspended,
+    default_group_id: null,
+    report_csv: false,
+    user_fields: renderUserFields(u.user_fields),
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * HubSpot webhooks, signature v3: `X-HubSpot-Signature-v3` is base64 HMAC-SHA256, keyed with the app's client
+ * secret, of method + URI + raw body + `X-HubSpot-Request-Timestamp` (epoch ms). Requests older than 5 minutes are
+ * refused, and a delivery whose events were already received with the same attempt number is a replay (HubSpot's own
+ * retries carry a higher `attemptNumber` and a fresh timestamp, so they pass). During a secret rotation both the old
+ * and the new secret verify.
+ *
+ * The URI HubSpot signs is the full URL it posted to. Behind a proxy the engine sees another host, so `publicUrl`
+ * (the target URL configured in HubSpot) can be given and is then used instead of the received URL.
+ */
+import {
+  ReplayGuard,
+  verifyHmacSignature,
+  WebhookPayloadError,
+  WebhookSignatureError,
+  type ChangeHint,
+  type WebhookHandler,
+  type WebhookRequest,
+} from '@tandem/connector-sdk';
+
+export const SIGNATURE_HEADER = 'x-hubspot-signature-v3';
+export const TIMESTAMP_HEADER = 'x-hubspot-request-timestamp';
+export const DEFAULT_TOLERANCE_MS = 5 * 60_000;
+
+/** One event of a delivery (the body is a JSON array of these). */
+export interface HubspotWebhookEvent {
+  eventId: number | string;
+  subscriptionType: string;
+  objectId: number | string;
+  occurredAt?: number;
+  attemptNumber?: number;
+  portalId?: number;
+  primaryObjectId?: number | string;
+  mergedObjectIds?: Array<number | string>;
+}
+
+export interface HubspotWebhookOptions {
+  /** Valid client secrets: during a rotation, the old and the new one. */
+  secrets: string[];
+  toleranceMs?: number;
+  /** The URL configured in HubSpot, when the engine is reached under another one. */
+  publicUrl?: string;
+}
+
+const OBJECT_OF: Record<string, string> = { contact: 'contacts', company: 'companies' };
+
+function header(req: WebhookRequest, name: string): string | undefined {
+  const key = Object.keys(req.headers).find((candidate) => candidate.toLowerCase() === name);
+  const value = key === undefined ? undefined : req.headers[key];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function idText(value: unknown, what: string): string {
+  if ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '')) {
+    return String(value);
+  }
+  throw new WebhookPayloadError(`hubspot webhook event lacks ${what}`);
+}
+
+/** The events of a delivery; anything but a JSON array of objects is a payload error. */
+export function parseEvents(rawBody: Buffer): HubspotWebhookEvent[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookPayloadError('hubspot webhook body is not JSON');
+  }
+  if (!Array.isArray(body)) throw new WebhookPayloadError('hubspot webhook body is not an array of events');
+  return body.map((event) => {
+    if (!isRecord(event) || typeof event.subscriptionType !== 'string') {
+      throw new WebhookPayloadError('hubspot webhook event lacks a subscriptionType');
+    }
+    idText(event.eventId, 'an eventId');
+    idText(event.objectId, 'an objectId');
+    return event as unknown as HubspotWebhookEvent;
+  });
+}
+
+/** The hints one event carries; subscription types the engine has no use for (associations, …) carry none. */
+export function eventHints(event: HubspotWebhookEvent): ChangeHint[] {
+  const [kind, action] = event.subscriptionType.split('.');
+  const object = OBJECT_OF[kind ?? ''];
+  if (object === undefined) return [];
+  const base = {
+    object,
+    id: idText(event.objectId, 'an objectId'),
+    eventId: String(event.eventId),
+    ...(typeof event.occurredAt === 'number' ? { occurredAt: event.occurredAt } : {}),
+  };
+  switch (action) {
+    case 'creation':
+    case 'propertyChange':
+    case 'restore':
+      return [{ kind: 'changed', ...base }];
+    case 'deletion':
+    case 'privacyDeletion':
+      return [{ kind: 'deleted', ...base }];
+    case 'merge': {
+      const intoId = idText(event.primaryObjectId ?? event.objectId, 'a primaryObjectId');
+      const merged = (event.mergedObjectIds ?? []).map((id) => idText(id, 'a merged id')).filter((id) => id !== intoId);
+      const hints: ChangeHint[] = merged.map((id) => ({ ...base, kind: 'merged', id, intoId }));
+      // The surviving record took values from the merged ones.
+      return [...hints, { ...base, kind: 'changed', id: intoId }];
+    }
+    default:
+      return [];
+  }
+}
+
+export class HubspotWebhooks implements WebhookHandler {
+  private readonly secrets: string[];
+  private readonly toleranceMs: number;
+  private readonly publicUrl: string | undefined;
+  private readonly replays: ReplayGuard;
+
+  constructor(options: HubspotWebhookOptions) {
+    this.secrets = options.secrets;
+    this.toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+    this.publicUrl = options.publicUrl;
+    this.replays = new ReplayGuard({ ttlMs: this.toleranceMs * 2 });
+  }
+
+  /** The URIs HubSpot may have signed: as posted (or as configured), then with percent-escapes decoded. */
+  private signedUris(req: WebhookRequest): string[] {
+    const uri = this.publicUrl ?? req.url;
+    try {
+      const decoded = decodeURI(uri);
+      return decoded === uri ? [uri] : [uri, decoded];
+    } catch {
+      return [uri]; // a malformed escape: only the URI as received can match
+    }
+  }
+
+  /** Throws WebhookSignatureError (401): missing-*, stale, mismatch, no-secret or replayed. */
+  verify(req: WebhookRequest): void {
+    const stamp = header(req, TIMESTAMP_HEADER);
+    if (stamp !== undefined && !/^\d+$/.test(stamp.trim())) {
+      throw new WebhookSignatureError('missing-timestamp', 'hubspot webhook timestamp is unreadable');
+    }
+    const uris = this.signedUris(req);
+    for (const [index, uri] of uris.entries()) {
+      try {
+        verifyHmacSignature({
+          secrets: this.secrets,
+          payload: Buffer.concat([Buffer.from(`${req.method.toUpperCase()}${uri}`), req.rawBody, Buffer.from(stamp ?? '')]),
+          signature: header(req, SIGNATURE_HEADER),
+          encoding: 'base64',
+          timestampMs: stamp === undefined ? undefined : Number(stamp),
+          nowMs: req.receivedAt,
+          toleranceMs: this.toleranceMs,
+        });
+        break;
+      } catch (error) {
+        const mismatch = error instanceof WebhookSignatureError && error.reason === 'mismatch';
+        if (!mismatch || index === uris.length - 1) throw error;
+      }
+    }
+    this.refuseReplay(req);
+  }
+
+  /** Remembers the delivery's (event, attempt) pairs only after the signature held, so forgeries cannot poison it. */
+  private refuseReplay(req: WebhookRequest): void {
+    let events: HubspotWebhookEvent[];
+    try {
+      events = parseEvents(req.rawBody);
+    } catch {
+      return; // parse() reports the payload error
+    }
+    const keys = events.map((e) => `${e.portalId ?? ''}:${e.eventId}:${e.attemptNumber ?? 0}`);
+    if (keys.length > 0 && keys.every((key) => this.replays.has(key, req.receivedAt))) {
+      throw new WebhookSignatureError('replayed', 'hubspot webhook delivery was already received');
+    }
+    for (const key of keys) this.replays.checkAndRemember(key, req.receivedAt);
+  }
+
+  parse(req: WebhookRequest): ChangeHint[] {
+    return parseEvents(req.rawBody).flatMap(eventHints);
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * Mailchimp writes. Creates and plain updates go through one batch upsert (`POST /lists/{id}`, update_existing), keyed
+ * by email, whose per-address `errors[]` become per-op failures; the batch is safe to repeat, so a retried create never
+ * makes a second member. An update that changes the email cannot go through the batch (it would add a new address):
+ * it is a PATCH on the member's current hash. Tags are a set diffed against the member's current tags and sent to the
+ * tags endpoint. Delete and archive both archive (Mailchimp's DELETE); permanent deletion is `erase` only.
+ */
+import {
+  AuthError,
+  ConnectorError,
+  NotFoundError,
+  redactPii,
+  type AppRecord,
+  type WriteOp,
+  type WriteResult,
+} from '@tandem/connector-sdk';
+import type { McBatchError, McMember, MailchimpClient } from './mailchimp.client.js';
+import { tagDiff, toAppRecord, toMemberChange, type MemberChange } from './mailchimp.fields.js';
+import type { MemberDirectory } from './mailchimp.members.js';
+
+type Failed = Extract<WriteResult, { status: 'failed' }>;
+
+interface BatchItem {
+  op: Extract<WriteOp, { op: 'create' | 'update' }>;
+  email: string;
+  body: Record<string, unknown>;
+  tags?: string[];
+}
+
+interface PatchItem {
+  op: Extract<WriteOp, { op: 'update' }>;
+  change: MemberChange;
+}
+
+export interface MailchimpWriterOptions {
+  client: MailchimpClient;
+  directory: MemberDirectory;
+  object: string;
+  /** status_if_new when a create does not name a status. */
+  statusIfNew?: string;
+}
+
+function failed(ref: string, code: string, message: string, retryable: boolean, field?: string): Failed {
+  return { ref, status: 'failed', error: { code, message, retryable, ...(field ? { field } : {}) } };
+}
+
+/** A per-op failure from a typed error; credentials problems stop the whole write instead. */
+function failureFor(ref: string, error: unknown): Failed {
+  if (error instanceof AuthError || !(error instanceof ConnectorError)) throw error;
+  const field = typeof error.details.field === 'string' ? error.details.field : undefined;
+  const code = typeof error.details.appCode === 'string' ? error.details.appCode : error.code;
+  return failed(ref, code, error.message, error.retryable, field);
+}
+
+export class MailchimpWriter {
+  constructor(private readonly options: MailchimpWriterOptions) {}
+
+  async write(ops: WriteOp[]): Promise<WriteResult[]> {
+    const results = new Map<string, WriteResult>();
+    const batch: BatchItem[] = [];
+    const patches: PatchItem[] = [];
+    const tagOnly: { op: WriteOp & { op: 'update' }; tags: string[] }[] = [];
+    const archives: (WriteOp & { op: 'delete' | 'archive' })[] = [];
+    for (const op of ops) {
+      if (op.op === 'delete' || op.op === 'archive') archives.push(op);
+      else if (op.op === 'create') this.planCreate(op, batch, results);
+      else await this.planUpdate(op, { batch, patches, tagOnly }, results);
+    }
+    await Promise.all([
+      this.runBatch(batch, results),
+      ...patches.map((item) => this.runPatch(item, results)),
+      ...tagOnly.map((item) => this.runTagsOnly(item.op, item.tags, results)),
+      ...archives.map((op) => this.runArchive(op, results)),
+    ]);
+    return ops.map((op) => results.get(op.ref) ?? { ref: op.ref, status: 'unknown' });
+  }
+
+  private planCreate(op: WriteOp & { op: 'create' }, batch: BatchItem[], results: Map<string, WriteResult>): void {
+    const change = toMemberChange(op.fields);
+    if (!('body' in change))
+      return void results.set(op.ref, failed(op.ref, change.code, change.message, false, change.field));
+    const email = typeof change.body.email_address === 'string' ? change.body.email_address.trim() : '';
+    if (email === '') {
+      return void results.set(
+        op.ref,
+        failed(op.ref, 'REQUIRED_FIELD', 'email_address is required', false, 'email_address'),
+      );
+    }
+    const status = change.body.status ?? this.options.statusIfNew;
+    if (typeof status !== 'string' || status === '') {
+      return void results.set(
+        op.ref,
+        failed(op.ref, 'REQUIRED_FIELD', 'status is required on create', false, 'status'),
+      );
+    }
+    batch.push({ op, email, body: { ...change.body, email_address: email, status_if_new: status }, tags: change.tags });
+  }
+
+  private async planUpdate(
+    op: WriteOp & { op: 'update' },
+    plans: { batch: BatchItem[]; patches: PatchItem[]; tagOnly: { op: WriteOp & { op: 'update' }; tags: string[] }[] },
+    results: Map<string, WriteResult>,
+  ): Promise<void> {
+    const change = toMemberChange(op.fields);
+    if (!('body' in change))
+      return void results.set(op.ref, failed(op.ref, change.code, change.message, false, change.field));
+    let current: string | undefined;
+    try {
+      current = await this.currentEmail(op.id);
+    } catch (error) {
+      return void results.set(op.ref, failureFor(op.ref, error));
+    }
+    if (current === undefined) return void results.set(op.ref, failed(op.ref, 'NOT_FOUND', 'member not found', false));
+    const next = change.body.email_address;
+    if (typeof next === 'string' && next.trim().toLowerCase() !== current.toLowerCase()) {
+      plans.patches.push({ op, change });
+    } else if (Object.keys(change.body).length > 0) {
+      plans.batch.push({ op, email: current, body: { ...change.body, email_address: current }, tags: change.tags });
+    } else if (change.tags !== undefined) {
+      plans.tagOnly.push({ op, tags: change.tags });
+    } else {
+      results.set(op.ref, { ref: op.ref, status: 'ok', id: op.id });
+    }
+  }
+
+  /** The member's current address, from what reads taught us, else by asking Mailchimp. */
+  private async currentEmail(contactId: string): Promise<string | undefined> {
+    const known = this.options.directory.email(contactId);
+    if (known !== undefined) return known;
+    const member = await this.options.client.getMember(contactId);
+    if (member === null || member.contact_id !== contactId) return undefined;
+    this.options.directory.learn(member, this.options.object);
+    return member.email_address;
+  }
+
+  private async runBatch(items: BatchItem[], results: Map<string, WriteResult>): Promise<void> {
+    const byEmail = new Map<string, BatchItem>();
+    for (const item of items) {
+      const key = item.email.toLowerCase();
+      // Two ops on one address in one batch would be applied in an order we cannot see: send the second next time.
+      if (byEmail.has(key))
+        results.set(item.op.ref, failed(item.op.ref, 'DUPLICATE_IN_BATCH', 'address already in this batch', true));
+      else byEmail.set(key, item);
+    }
+    if (byEmail.size === 0) return;
+    let response;
+    try {
+      response = await this.options.client.batchUpsert([...byEmail.values()].map((item) => item.body));
+    } catch (error) {
+      for (const item of byEmail.values()) results.set(item.op.ref, failureFor(item.op.ref, error));
+      return;
+    }
+    const errors = new Map<string, McBatchError>(response.errors.map((e) => [e.email_address.trim().toLowerCase(), e]));
+    const stored = new Map<string, McMember>(
+      [...response.new_members, ...response.updated_members].map((m) => [m.email_address.trim().toLowerCase(), m]),
+    );
+    await Promise.all(
+      [...byEmail.entries()].map(async ([key, item]) => {
+        const error = errors.get(key);
+        const member = stored.get(key);
+        if (error) results.set(item.op.ref, this.batchFailure(item.op.ref, error));
+        else if (member) results.set(item.op.ref, await this.settle(item.op.ref, member, item.tags));
+      }),
+    );
+  }
+
+  private batchFailure(ref: string, error: McBatchError): Failed {
+    const code = error.error_code || 'ERROR_GENERIC';
+    return failed(
+      ref,
+      code,
+      `mailchimp rejected the member: ${redactPii(error.error)}`,
+      false,
+      error.field || undefined,
+    );
+  }
+
+  private async runPatch(item: PatchItem, results: Map<string, WriteResult>): Promise<void> {
+    const { op, change } = item;
+    try {
+      const member = await this.withMember(op.id, (key) => this.options.client.patchMember(key, change.body));
+      results.set(op.ref, await this.settle(op.ref, member, change.tags));
+    } catch (error) {
+      results.set(op.ref, failureFor(op.ref, error));
+    }
+  }
+
+  private async runTagsOnly(op: WriteOp & { op: 'update' }, tags: string[], results: Map<string, WriteResult>) {
+    try {
+      const member = await this.withMember(op.id, async (key) => {
+        const found = await this.options.client.getMember(key);
+        if (found === null) throw new NotFoundError('mailchimp member not found');
+        return found;
+      });
+      results.set(op.ref, await this.settle(op.ref, member, tags));
+    } catch (error) {
+      results.set(op.ref, failureFor(op.ref, error));
+    }
+  }
+
+  private async runArchive(op: WriteOp & { op: 'delete' | 'archive' }, results: Map<string, WriteResult>) {
+    try {
+      const { directory, client } = this.options;
+      const key = directory.pathKey(op.id);
+      // Not found under its last known hash nor under its contact_id: already gone, which is what was asked.
+      if (!(await client.archive(key)) && key !== op.id) await client.archive(op.id);
+      results.set(op.ref, { ref: op.ref, status: 'ok', id: op.id });
+    } catch (error) {
+      results.set(op.ref, failureFor(op.ref, error));
+    }
+  }
+
+  /** Runs `call` on the member's last known hash, then on its contact_id if the hash is stale. */
+  private async withMember<T>(contactId: string, call: (key: string) => Promise<T>): Promise<T> {
+    const key = this.options.directory.pathKey(contactId);
+    try {
+      return await call(key);
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || key === contactId) throw error;
+      return call(contactId);
+    }
+  }
+
+  /** Applies the tag diff, if any, and returns the member as stored. */
+  private async settle(ref: string, member: McMember, tags: string[] | undefined): Promise<WriteResult> {
+    const { client, directory, object } = this.options;
+    directory.learn(member, object);
+    let stored: McMember = member;
+    const changes =
+      tags === undefined
+        ? []
+        : tagDiff(
+            (member.tags ?? []).map((t) => t.name),
+            tags,
+          );
+    if (changes.length > 0) {
+      try {
+        await client.updateTags(member.id, changes);
+        // The tag change moved last_changed; read the member back so the result carries the stored version.
+        stored = (await client.getMember(member.id)) ?? member;
+        directory.learn(stored, object);
+      } catch (error) {
+        return failureFor(ref, error);
+      }
+    }
+    const record: AppRecord = toAppRecord(stored);
+    return { ref, status: 'ok', id: record.id, record };
+  }
+}

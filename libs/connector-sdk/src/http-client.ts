@@ -1,0 +1,219 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import pRetry, { AbortError, type RetryContext } from 'p-retry';
+import { systemClock, type Clock } from './clock.js';
+import { ConnectorError, RateLimitError, TransientError } from './errors.js';
+import {
+  classifyByStatus,
+  errorForFailure,
+  errorForResponse,
+  type ClassifyHook,
+  type HttpResponseInfo,
+} from './http-errors.js';
+import { pauseFromResponse } from './rate-limit-headers.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limiter.js';
+
+export type HttpAuth =
+  { bearer: string | (() => string | Promise<string>) } | { basic: { username: string; password: string } };
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 3. */
+  count?: number;
+  /** First backoff in ms. Default 500. */
+  minTimeout?: number;
+  /** Largest backoff in ms. Default 30 000. */
+  maxTimeout?: number;
+  /** Backoff growth per retry. Default 2. */
+  factor?: number;
+}
+
+/** Reported when a request waits because of rate limits (for metrics; never carries request data). */
+export type RateLimitWaitEvent =
+  | { kind: 'queued'; waitMs: number }
+  | { kind: 'paused'; waitMs: number; reason: 'retry-after' | 'quota-headers' | 'backoff' };
+
+export interface HttpClientOptions {
+  baseURL: string;
+  /** Name used in error messages and details, e.g. 'hubspot'. */
+  app?: string;
+  auth?: HttpAuth;
+  /** Per-attempt timeout. Default 30 000. */
+  timeoutMs?: number;
+  retries?: RetryOptions;
+  /** The connection's limiter, or options to build one. Share one RateLimiter between clients of one connection. */
+  rateLimit?: RateLimiter | RateLimitOptions;
+  /** Maps app-specific error bodies to typed errors; return undefined to fall back to the status code. */
+  classify?: ClassifyHook;
+  onRateLimitWait?: (event: RateLimitWaitEvent) => void;
+  /** A pause longer than this is not waited out: the request fails with a RateLimitError. Default 120 000. */
+  maxRetryAfterMs?: number;
+  /** Headers sent with every request (e.g. an API version header). */
+  headers?: Record<string, string>;
+  clock?: Clock;
+}
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  params?: Record<string, unknown>;
+  data?: unknown;
+  headers?: Record<string, string>;
+  /** Non-2xx statuses to return instead of throwing (e.g. [409] to read the existing id from the body). */
+  acceptStatus?: readonly number[];
+  /**
+   * Whether repeating the request is harmless. Defaults to true for every method but POST. A non-idempotent
+   * request is retried only when it provably did not reach the app (429, connection refused).
+   */
+  idempotent?: boolean;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Record<string, string>;
+  data: T;
+}
+
+/**
+ * The one HTTP client every connector uses: auth, per-connection rate limiting, retries with backoff (p-retry),
+ * Retry-After and quota headers, and typed errors. It never logs bodies (they hold personal data).
+ * p-retry runs the attempt loop and the retry budget; the waits go through the Clock so that a 429's Retry-After
+ * replaces the backoff instead of adding to it, and so that tests can inject time.
+ */
+export class HttpClient {
+  readonly limiter: RateLimiter;
+  private readonly http: AxiosInstance;
+  private readonly clock: Clock;
+  private readonly app: string;
+  private readonly retry: Required<RetryOptions>;
+  private readonly maxRetryAfterMs: number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.app = options.app ?? 'app';
+    this.limiter =
+      options.rateLimit instanceof RateLimiter
+        ? options.rateLimit
+        : new RateLimiter({ clock: this.clock, ...options.rateLimit });
+    this.retry = { count: 3, minTimeout: 500, maxTimeout: 30_000, factor: 2, ...options.retries };
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
+    const basic = options.auth && 'basic' in options.auth ? options.auth.basic : undefined;
+    this.http = axios.create({
+      baseURL: options.baseURL,
+      timeout: options.timeoutMs ?? 30_000,
+      auth: basic,
+      headers: options.headers,
+      validateStatus: () => true,
+    });
+  }
+
+  async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const idempotent = req.idempotent ?? req.method !== 'POST';
+    return pRetry(() => this.attempt<T>(req, idempotent), {
+      retries: this.retry.count,
+      minTimeout: 0,
+      onFailedAttempt: (context) => this.waitBeforeRetry(context),
+    });
+  }
+
+  private async attempt<T>(req: HttpRequest, idempotent: boolean): Promise<HttpResponse<T>> {
+    const path = pathOf(req.url);
+    this.refuseLongPause(req.method, path);
+    const release = await this.acquireSlot();
+    let response: AxiosResponse;
+    try {
+      const headers = { ...(await this.authHeader()), ...req.headers };
+      response = await this.http.request({
+        method: req.method,
+        url: req.url,
+        params: req.params,
+        data: req.data,
+        headers,
+      });
+    } catch (error) {
+      throw this.gate(errorForFailure(this.app, req.method, path, error), idempotent);
+    } finally {
+      release();
+    }
+    const headers = plainHeaders(response.headers);
+    this.notePause(response.status, headers);
+    if ((response.status >= 200 && response.status < 300) || req.acceptStatus?.includes(response.status)) {
+      return { status: response.status, headers, data: response.data as T };
+    }
+    const info: HttpResponseInfo = { status: response.status, headers, data: response.data, method: req.method, path };
+    const classification = this.options.classify?.(info) ?? classifyByStatus(info, this.clock.now());
+    const error = errorForResponse(this.app, info, classification);
+    if (!error) return { status: response.status, headers, data: response.data as T };
+    throw this.gate(error, idempotent);
+  }
+
+  /** Wraps errors that must not be retried in p-retry's AbortError, which rethrows the original error. */
+  private gate(error: Error, idempotent: boolean): Error {
+    if (!(error instanceof ConnectorError) || !error.retryable) return new AbortError(error);
+    if (error instanceof RateLimitError) {
+      return (error.retryAfterMs ?? 0) > this.maxRetryAfterMs ? new AbortError(error) : error;
+    }
+    if (!idempotent && error instanceof TransientError && error.maybeApplied) return new AbortError(error);
+    return error;
+  }
+
+  /** Fails fast rather than sleeping through a pause longer than the caller is willing to wait (e.g. a daily cap). */
+  private refuseLongPause(method: string, path: string): void {
+    const remaining = this.limiter.pausedUntil - this.clock.now();
+    if (remaining > this.maxRetryAfterMs) {
+      const details = { app: this.app, method, path };
+      throw new AbortError(new RateLimitError(`${this.app} is paused by its rate limit`, remaining, details));
+    }
+  }
+
+  private async acquireSlot(): Promise<() => void> {
+    const release = await this.limiter.acquire();
+    if (release.waitedMs > 0) this.options.onRateLimitWait?.({ kind: 'queued', waitMs: release.waitedMs });
+    return release;
+  }
+
+  private notePause(status: number, headers: Record<string, string>): void {
+    const hint = pauseFromResponse(status, headers, this.clock.now(), this.limiter.windowMs);
+    if (hint && hint.ms > 0) this.pauseFor(hint.ms, hint.reason);
+  }
+
+  private pauseFor(ms: number, reason: 'retry-after' | 'quota-headers' | 'backoff'): void {
+    this.limiter.pauseUntil(this.clock.now() + ms);
+    this.options.onRateLimitWait?.({ kind: 'paused', waitMs: ms, reason });
+  }
+
+  /** Rate limits pause the whole connection (the next acquire waits); other transient failures back off here. */
+  private async waitBeforeRetry({ error, retriesLeft, retriesConsumed }: RetryContext): Promise<void> {
+    if (retriesLeft <= 0) return;
+    const { minTimeout, maxTimeout, factor } = this.retry;
+    const backoff = Math.min(maxTimeout, minTimeout * factor ** retriesConsumed);
+    if (error instanceof RateLimitError) {
+      if (error.retryAfterMs === undefined) this.pauseFor(backoff, 'backoff');
+      else if (this.limiter.pausedUntil < this.clock.now() + error.retryAfterMs)
+        this.pauseFor(error.retryAfterMs, 'retry-after');
+      return;
+    }
+    if (error instanceof TransientError) await this.clock.sleep(Math.max(backoff, error.retryAfterMs ?? 0));
+  }
+
+  private async authHeader(): Promise<Record<string, string>> {
+    const auth = this.options.auth;
+    if (!auth || !('bearer' in auth)) return {};
+    const token = typeof auth.bearer === 'function' ? await auth.bearer() : auth.bearer;
+    return { Authorization: `Bearer ${token}` };
+  }
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function plainHeaders(headers: AxiosResponse['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (value === undefined || value === null) continue;
+    out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}

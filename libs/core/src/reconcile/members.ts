@@ -1,0 +1,55 @@
+/**
+ * The member states a reconcile call hands back: new shadows from observations, versions, and acknowledgements.
+ */
+import type { AppName, EpochMs, RawFields, SyncSpec } from '../model.js';
+import { getPath } from '../mapping/path.js';
+import { appFields, readField } from '../mapping/read.js';
+import type { MemberState, Observation } from '../reconcile-types.js';
+import type { MemberView } from './views.js';
+
+/**
+ * The shadow after an observation: every mapped path as observed, except a value that could not be read (rule 2),
+ * where the previous shadow value stays — an unreadable value was "not observed", so it must not move the baseline.
+ */
+export function observedShadow(spec: SyncSpec, member: MemberState, obs: Observation): RawFields {
+  const shadow: RawFields = { ...(member.shadow ?? {}) };
+  for (const { field, appSpec } of appFields(spec, member.app)) {
+    const value = getPath(obs.fields, appSpec.path) ?? null;
+    const readable = field.template !== undefined || readField(field, appSpec, value).ok;
+    // An unreadable value leaves the previous shadow value (or no entry) in place.
+    if (readable) shadow[appSpec.path] = value;
+  }
+  return shadow;
+}
+
+function mergedTimestamps(member: MemberState, obs: Observation): Record<string, EpochMs> | undefined {
+  if (!member.fieldUpdatedAt && !obs.fieldUpdatedAt) return undefined;
+  return { ...(member.fieldUpdatedAt ?? {}), ...(obs.fieldUpdatedAt ?? {}) };
+}
+
+/**
+ * One member after a reconcile call:
+ * | observed | patched | shadow / version          | pending intents             | ackedVersion         |
+ * |----------|---------|---------------------------|-----------------------------|----------------------|
+ * | no       | no      | unchanged                 | unchanged                   | new agreed version   |
+ * | no       | yes     | unchanged                 | unchanged                   | unchanged            |
+ * | yes      | no      | the observation's         | cleared (settled or moot)   | new agreed version   |
+ * | yes      | yes     | the observation's         | cleared (a new one follows) | unchanged            |
+ * An observation settles earlier intents: what we wrote either shows in it (and was recognised as our own write)
+ * or did not land, and then the patch planned now supersedes it.
+ */
+export function nextMember(spec: SyncSpec, view: MemberView, patched: Set<AppName>, newVersion: number): MemberState {
+  const { member, obs } = view;
+  const ackedVersion = patched.has(member.app) ? member.ackedVersion : Math.max(member.ackedVersion, newVersion);
+  if (!obs || member.deleted) return { ...member, ackedVersion };
+  const fieldUpdatedAt = mergedTimestamps(member, obs);
+  return {
+    ...member,
+    externalId: member.externalId ?? obs.externalId,
+    shadow: observedShadow(spec, member, obs),
+    appVersion: obs.version ?? member.appVersion,
+    ackedVersion,
+    pending: [],
+    ...(fieldUpdatedAt ? { fieldUpdatedAt } : {}),
+  };
+}

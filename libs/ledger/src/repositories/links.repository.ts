@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { In } from 'typeorm';
+import type { AppName, CanonRecord, FieldMeta, LinkState, MemberState } from '@tandem/core';
+import { ConflictEntity } from '../entities/conflict.entity.js';
+import { LinkMemberEntity } from '../entities/link-member.entity.js';
+import { LinkEntity } from '../entities/link.entity.js';
+import type { LedgerContext } from '../context.js';
+import { LedgerError } from '../errors.js';
+import type { MatchKey } from '../match-keys.js';
+import { hashKeys, insertMember, saveLink, translateSaveError, type SaveLinkInput } from './link-save.js';
+import { memberColumns, toLinkState } from './link-mapping.js';
+
+export interface CreateLinkInput {
+  agreed?: CanonRecord;
+  fieldMeta?: Record<string, FieldMeta>;
+  agreedVersion?: number;
+  members?: MemberState[];
+  matchKeys?: Record<AppName, MatchKey[]>;
+}
+
+/** One live member whose stored match keys include a looked-up key. */
+export interface MatchKeyHit {
+  key: MatchKey;
+  linkId: string;
+  app: AppName;
+  externalId: string | null;
+}
+
+/** Links and their members: the state the reconciler reads and the cycle writes back. */
+export class LinksRepository {
+  constructor(private readonly ctx: LedgerContext) {}
+
+  /** Creates a link (and optionally its first members) and returns its state. */
+  async create(sync: string, input: CreateLinkInput = {}): Promise<LinkState> {
+    const linkId = randomUUID();
+    const now = this.ctx.now();
+    try {
+      await this.ctx.dataSource.transaction(async (em) => {
+        await em.insert(LinkEntity, {
+          id: linkId,
+          sync,
+          agreed: input.agreed ?? {},
+          fieldMeta: input.fieldMeta ?? {},
+          agreedVersion: input.agreedVersion ?? 0,
+          deletedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        for (const member of input.members ?? []) {
+          const columns = memberColumns(member, now);
+          const keys = input.matchKeys?.[member.app];
+          if (keys) columns.matchKeys = hashKeys(this.ctx, keys);
+          await insertMember(em, sync, linkId, member, columns);
+        }
+      });
+    } catch (err) {
+      throw translateSaveError(err, { sync, state: { linkId } });
+    }
+    const state = await this.load(linkId);
+    if (!state)
+      throw new LedgerError('LEDGER_NOT_FOUND', `link ${linkId} vanished right after it was created`, { linkId });
+    return state;
+  }
+
+  /** Saves a reconciled link + members + audit + conflict decisions in one transaction (see SaveLinkInput). */
+  save(input: SaveLinkInput): Promise<void> {
+    return saveLink(this.ctx, input);
+  }
+
+  async load(linkId: string): Promise<LinkState | null> {
+    const [state] = await this.loadMany([linkId]);
+    return state ?? null;
+  }
+
+  /** States of the given links that exist, in the order asked. */
+  async loadMany(linkIds: string[]): Promise<LinkState[]> {
+    const ids = [...new Set(linkIds)];
+    if (ids.length === 0) return [];
+    const em = this.ctx.dataSource.manager;
+    const links = await em.find(LinkEntity, { where: { id: In(ids) } });
+    const members = await em.find(LinkMemberEntity, { where: { linkId: In(ids) } });
+    const conflicts = await em.find(ConflictEntity, { where: { linkId: In(ids), status: 'open' } });
+    const byId = new Map(links.map((l) => [l.id, l]));
+    return ids.flatMap((id) => {
+      const link = byId.get(id);
+      if (!link) return [];
+      return [
+        toLinkState(
+          link,
+          members.filter((m) => m.linkId === id),
+          conflicts.filter((c) => c.linkId === id),
+        ),
+      ];
+    });
+  }
+
+  /** The link holding the app record (sync, app, externalId), if any. */
+  async loadByMember(sync: string, app: AppName, externalId: string): Promise<LinkState | null> {
+    const linkId = await this.linkIdOfMember(sync, app, externalId);
+    return linkId ? this.load(linkId) : null;
+  }
+
+  async linkIdOfMember(sync: string, app: AppName, externalId: string): Promise<string | null> {
+    const row = await this.ctx.dataSource.manager.findOne(LinkMemberEntity, {
+      select: { linkId: true },
+      where: { sync, app, externalId },
+    });
+    return row?.linkId ?? null;
+  }
+
+  /** Links of live members holding this normalised key (several links mean a duplicate, never merged silently). */
+  async findByMatchKey(sync: string, key: MatchKey): Promise<LinkState[]> {
+    const hits = await this.matchKeyHits(sync, [key]);
+    return this.loadMany(hits.map((h) => h.linkId));
+  }
+
+  /**
+   * Batch lookup for the match step: every (key, member) pair where a live member of a live link in `sync` stores
+   * the key's hash. One GIN-indexed query for the whole cycle's keys.
+   */
+  async matchKeyHits(sync: string, keys: MatchKey[]): Promise<MatchKeyHit[]> {
+    const byHash = new Map(keys.map((k) => [this.ctx.hash(k), k]));
+    if (byHash.size === 0) return [];
+    const rows = await this.ctx.dataSource.manager
+      .createQueryBuilder(LinkMemberEntity, 'm')
+      .innerJoin('m.link', 'l')
+      .where('m.sync = :sync', { sync })
+      .andWhere('m.deleted = false')
+      .andWhere('l.deleted_at IS NULL')
+      .andWhere('m.match_keys && :hashes', { hashes: [...byHash.keys()] })
+      .orderBy('m.app', 'ASC')
+      .getMany();
+    return rows.flatMap((m) =>
+      m.matchKeys.flatMap((h) => {
+        const key = byHash.get(h);
+        return key ? [{ key, linkId: m.linkId, app: m.app, externalId: m.externalId }] : [];
+      }),
+    );
+  }
+
+  /** External ids of the live members of one app (complete-read delete detection compares against these). */
+  async memberIds(sync: string, app: AppName): Promise<string[]> {
+    const rows = await this.ctx.dataSource.manager
+      .createQueryBuilder(LinkMemberEntity, 'm')
+      .select('m.externalId', 'externalId')
+      .where('m.sync = :sync AND m.app = :app AND m.deleted = false AND m.external_id IS NOT NULL', { sync, app })
+      .orderBy('m.external_id', 'ASC')
+      .getRawMany<{ externalId: string }>();
+    return rows.map((r) => r.externalId);
+  }
+
+  /** An app changed a record's id (Mailchimp email change): move the member, never delete + create. */
+  async rekeyMember(sync: string, app: AppName, fromId: string, toId: string): Promise<boolean> {
+    try {
+      const result = await this.ctx.dataSource.manager.update(
+        LinkMemberEntity,
+        { sync, app, externalId: fromId },
+        { externalId: toId, updatedAt: this.ctx.now() },
+      );
+      return (result.affected ?? 0) > 0;
+    } catch (err) {
+      throw translateSaveError(err, { sync, state: { linkId: 'unknown' } });
+    }
+  }
+}

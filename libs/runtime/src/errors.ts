@@ -1,0 +1,8 @@
+import { TandemError } from '@tandem/core';
+
+/** A cycle stopped on purpose before writing anything unsafe (an app that suddenly reads empty, a failed read). */
+export class CycleAbortedError extends TandemError {
+  constructor(code: 'CYCLE_EMPTY_SIDE' | 'CYCLE_READ_FAILED' | 'CYCLE_CONFIG', message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+  }
+}
