@@ -56,6 +56,8 @@ export interface ReadPage {
    * `complete-read` connector's missing ids become deletes.
    */
   complete?: boolean;
+  /** Changes the page's records alone cannot say (a Mailchimp email change detected on read is a rekey). */
+  hints?: ChangeHint[];
 }
 
 /**

@@ -43,6 +43,8 @@ export class Ledger {
   private readonly lockImpl: Locks;
   private readonly keySecret: string;
   private readonly stopEmbedded: (() => Promise<void>) | null;
+  /** The ledger's clock: retry due times and heartbeats are on it, so callers compare against it. */
+  readonly now: () => Date;
   private closing: Promise<void> | null = null;
 
   constructor(parts: LedgerParts) {
@@ -51,6 +53,7 @@ export class Ledger {
     this.schema = parts.schema;
     this.keySecret = parts.keySecret;
     this.stopEmbedded = parts.stopEmbedded;
+    this.now = parts.clock;
     const ctx: LedgerContext = {
       dataSource: parts.dataSource,
       now: parts.clock,

@@ -1,5 +1,14 @@
 /** Per-app counts of one cycle, as `tandem sync --json` and `tandem plan` print them. */
-import type { AppName, Flag } from '@tandem/core';
+import type { AppName } from '@tandem/core';
+
+/** Something a person should see about one record: the reconciler's flags plus the cycle's own (suppressed, merged). */
+export interface CycleFlag {
+  kind: string;
+  app?: AppName;
+  field?: string;
+  linkId?: string;
+  message: string;
+}
 
 export interface AppCounts {
   read: number;
@@ -33,7 +42,7 @@ export interface Sample {
 export class CycleTally {
   readonly apps: Record<AppName, AppCounts> = {};
   readonly samples: Sample[] = [];
-  readonly flags: (Flag & { linkId?: string })[] = [];
+  readonly flags: CycleFlag[] = [];
 
   constructor(
     apps: AppName[],
@@ -50,7 +59,7 @@ export class CycleTally {
     }
   }
 
-  flag(flag: Flag & { linkId?: string }): void {
+  flag(flag: CycleFlag): void {
     if (this.flags.length < 1000) this.flags.push(flag);
   }
 

@@ -6,3 +6,10 @@ export class CycleAbortedError extends TandemError {
     super(code, message, details);
   }
 }
+
+/** `tandem approve` on a run that does not exist, belongs to another sync, or holds nothing. */
+export class RunNotHeldError extends TandemError {
+  constructor(runId: string, reason: string) {
+    super('RUN_NOT_HELD', `run ${runId} cannot be approved: ${reason}`, { runId });
+  }
+}

@@ -2,7 +2,7 @@
  * Step 1 of the cycle (DESIGN §6): read every member app's changes since its cursor, page by page, keeping only
  * the mapped raw fields of each record (bounded memory), and never deciding a delete from a partial read.
  */
-import type { AppRecord, Connector, Cursor } from '@tandem/connector-sdk';
+import type { AppRecord, ChangeHint, Connector, Cursor } from '@tandem/connector-sdk';
 import { flattenMapped, getPath, type AppName, type MemberSpec, type Observation, type SyncSpec } from '@tandem/core';
 import { CycleAbortedError } from './errors.js';
 
@@ -18,6 +18,8 @@ export interface MemberRead {
   complete: boolean;
   pages: number;
   recordsRead: number;
+  /** Rekeys and merges the connector reported while reading. */
+  hints: ChangeHint[];
 }
 
 export interface ReadOptions {
@@ -41,6 +43,7 @@ export async function readMember(options: ReadOptions): Promise<MemberRead> {
     complete: false,
     pages: 0,
     recordsRead: 0,
+    hints: [],
   };
   try {
     for await (const page of connector.read(member.object, options.cursor)) {
@@ -48,6 +51,7 @@ export async function readMember(options: ReadOptions): Promise<MemberRead> {
       result.pages += 1;
       result.recordsRead += page.records.length;
       if (page.cursor !== null) result.cursor = page.cursor;
+      if (page.hints) result.hints.push(...page.hints);
       if (page.complete === true && options.cursor === null) result.complete = true;
       await options.onPage?.({ app, records: page.records.length, total: result.recordsRead });
     }
@@ -84,7 +88,7 @@ export function inFilter(member: MemberSpec, record: AppRecord): boolean {
   });
 }
 
-function acceptRecord(spec: SyncSpec, member: MemberSpec, record: AppRecord, into: MemberRead): void {
+export function acceptRecord(spec: SyncSpec, member: MemberSpec, record: AppRecord, into: MemberRead): void {
   if (!record.deleted && !inFilter(member, record)) {
     into.outsideFilter.add(record.id);
     into.observations.delete(record.id);

@@ -65,8 +65,8 @@ export class ConflictsRepository {
     return resolveOpenConflict(this.ctx.dataSource.manager, linkId, field, resolution, this.ctx.now());
   }
 
-  /** Open conflicts, oldest first, for one link or for every link of a sync. */
-  async listOpen(filter: { linkId?: string; sync?: string } = {}): Promise<ConflictRow[]> {
+  /** Open conflicts, oldest first, for one link or for every link of a sync; `limit`/`offset` page through them. */
+  async listOpen(filter: { linkId?: string; sync?: string; limit?: number; offset?: number } = {}): Promise<ConflictRow[]> {
     const qb = this.ctx.dataSource.manager
       .createQueryBuilder(ConflictEntity, 'c')
       .where('c.status = :status', { status: 'open' })
@@ -74,7 +74,33 @@ export class ConflictsRepository {
       .addOrderBy('c.field', 'ASC');
     if (filter.linkId) qb.andWhere('c.linkId = :linkId', { linkId: filter.linkId });
     if (filter.sync) qb.innerJoin('c.link', 'l').andWhere('l.sync = :sync', { sync: filter.sync });
+    qb.addOrderBy('c.id', 'ASC');
+    if (filter.limit !== undefined) qb.take(filter.limit);
+    if (filter.offset !== undefined) qb.skip(filter.offset);
     return (await qb.getMany()).map(toConflictRow);
+  }
+
+  async get(id: string): Promise<ConflictRow | null> {
+    const row = await this.ctx.dataSource.manager.findOne(ConflictEntity, { where: { id } });
+    return row ? toConflictRow(row) : null;
+  }
+
+  /** Open conflicts of a sync (the admin backlog). */
+  countOpen(sync: string): Promise<number> {
+    return this.ctx.dataSource.manager
+      .createQueryBuilder(ConflictEntity, 'c')
+      .innerJoin('c.link', 'l')
+      .where('c.status = :status AND l.sync = :sync', { status: 'open', sync })
+      .getCount();
+  }
+
+  /** Erasure: closes a link's conflicts and blanks their candidate values; returns how many rows were blanked. */
+  async eraseValues(linkId: string): Promise<number> {
+    const now = this.ctx.now();
+    const manager = this.ctx.dataSource.manager;
+    await manager.update(ConflictEntity, { linkId, status: 'open' }, row<ConflictEntity>({ status: 'resolved', resolvedAt: now }));
+    const result = await manager.update(ConflictEntity, { linkId }, row<ConflictEntity>({ candidates: {}, resolution: { by: 'erasure' } }));
+    return result.affected ?? 0;
   }
 
   /** Every conflict of a link, open and resolved, oldest first. */

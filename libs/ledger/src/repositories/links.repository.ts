@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import type { AppName, CanonRecord, FieldMeta, LinkState, MemberState } from '@tandem/core';
 import { ConflictEntity } from '../entities/conflict.entity.js';
 import { LinkMemberEntity } from '../entities/link-member.entity.js';
@@ -108,6 +108,19 @@ export class LinksRepository {
     return row?.linkId ?? null;
   }
 
+  /** Link ids of many records of one app at once (the cycle's pairing step): external id → link id. */
+  async linkIdsOfMembers(sync: string, app: AppName, externalIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < externalIds.length; i += 5000) {
+      const rows = await this.ctx.dataSource.manager.find(LinkMemberEntity, {
+        select: { linkId: true, externalId: true },
+        where: { sync, app, externalId: In(externalIds.slice(i, i + 5000)) },
+      });
+      for (const r of rows) if (r.externalId !== null) out.set(r.externalId, r.linkId);
+    }
+    return out;
+  }
+
   /** Links of live members holding this normalised key (several links mean a duplicate, never merged silently). */
   async findByMatchKey(sync: string, key: MatchKey): Promise<LinkState[]> {
     const hits = await this.matchKeyHits(sync, [key]);
@@ -149,6 +162,17 @@ export class LinksRepository {
     return rows.map((r) => r.externalId);
   }
 
+  /** The sync a link belongs to, or null when there is no such link. */
+  async syncOf(linkId: string): Promise<string | null> {
+    const row = await this.ctx.dataSource.manager.findOne(LinkEntity, { select: { sync: true }, where: { id: linkId } });
+    return row?.sync ?? null;
+  }
+
+  /** Live (not deleted) links of a sync. */
+  count(sync: string): Promise<number> {
+    return this.ctx.dataSource.manager.count(LinkEntity, { where: { sync, deletedAt: IsNull() } });
+  }
+
   /** An app changed a record's id (Mailchimp email change): move the member, never delete + create. */
   async rekeyMember(sync: string, app: AppName, fromId: string, toId: string): Promise<boolean> {
     try {
@@ -161,5 +185,29 @@ export class LinksRepository {
     } catch (err) {
       throw translateSaveError(err, { sync, state: { linkId: 'unknown' } });
     }
+  }
+
+  /**
+   * Links with work left from an earlier cycle: a member with unsettled write intents (a crash between write-ahead and
+   * settle, a failed write) or, on a live link, a live member behind the agreed version or still without an id.
+   */
+  async needingRepair(sync: string, limit = 10_000): Promise<string[]> {
+    const rows = await this.ctx.dataSource.manager
+      .createQueryBuilder(LinkMemberEntity, 'm')
+      .innerJoin('m.link', 'l')
+      .select('DISTINCT m.link_id', 'linkId')
+      .where('m.sync = :sync AND m.deleted = false', { sync })
+      .andWhere(
+        "(m.pending <> '[]'::jsonb OR (l.deleted_at IS NULL AND (m.acked_version < l.agreed_version OR m.external_id IS NULL)))",
+      )
+      .limit(limit)
+      .getRawMany<{ linkId: string }>();
+    return rows.map((r) => r.linkId);
+  }
+
+  /** Takes one app record out of its link (`onLeave: unlink`); the link and its other members stay. */
+  async removeMember(sync: string, app: AppName, externalId: string): Promise<boolean> {
+    const result = await this.ctx.dataSource.manager.delete(LinkMemberEntity, { sync, app, externalId });
+    return (result.affected ?? 0) > 0;
   }
 }

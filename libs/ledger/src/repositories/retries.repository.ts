@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull, LessThanOrEqual, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { RetryEntity } from '../entities/retry.entity.js';
 import type { LedgerContext } from '../context.js';
 import { LedgerError } from '../errors.js';
@@ -114,6 +114,12 @@ export class RetriesRepository {
     return row ? { ...row } : null;
   }
 
+  /** Every retry row of a sync, live and dead (the cycle uses it to honour backoff and to close retries that succeed). */
+  async forSync(sync: string): Promise<RetryRow[]> {
+    const rows = await this.ctx.dataSource.manager.find(RetryEntity, { where: { sync }, order: { nextAt: 'ASC' } });
+    return rows.map((r) => ({ ...r }));
+  }
+
   async listDead(sync?: string): Promise<RetryRow[]> {
     const rows = await this.ctx.dataSource.manager.find(RetryEntity, {
       where: { dead: true, ...(sync ? { sync } : {}) },
@@ -131,6 +137,38 @@ export class RetriesRepository {
       { dead: false, attempts: 0, nextAt: now, updatedAt: now },
     );
     return result.affected ?? 0;
+  }
+
+  /** A page of retries (live and dead, or one kind), oldest first. */
+  async list(filter: { sync?: string; dead?: boolean; limit?: number; offset?: number } = {}): Promise<RetryRow[]> {
+    const rows = await this.ctx.dataSource.manager.find(RetryEntity, {
+      where: { ...(filter.sync ? { sync: filter.sync } : {}), ...(filter.dead === undefined ? {} : { dead: filter.dead }) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: filter.limit ?? 50,
+      skip: filter.offset ?? 0,
+    });
+    return rows.map((r) => ({ ...r }));
+  }
+
+  /** Live (`dead: false`) or dead retries of a sync. */
+  count(sync: string, dead: boolean): Promise<number> {
+    return this.ctx.dataSource.manager.count(RetryEntity, { where: { sync, dead } });
+  }
+
+  /**
+   * Erasure: drops every retry (live or dead) of the given links or app records, so no queued write can re-create an
+   * erased person. Returns how many were dropped.
+   */
+  async removeFor(sync: string, target: { linkIds?: string[]; records?: { app: string; externalId: string }[] }): Promise<number> {
+    let removed = 0;
+    const linkIds = [...new Set(target.linkIds ?? [])];
+    if (linkIds.length > 0) {
+      removed += (await this.ctx.dataSource.manager.delete(RetryEntity, { sync, linkId: In(linkIds) })).affected ?? 0;
+    }
+    for (const r of target.records ?? []) {
+      removed += (await this.ctx.dataSource.manager.delete(RetryEntity, { sync, app: r.app, externalId: r.externalId })).affected ?? 0;
+    }
+    return removed;
   }
 
   private async countFailure(

@@ -117,6 +117,31 @@ export class RunsRepository {
     return rows.map((r) => ({ ...r }));
   }
 
+  /** A held run's deletes were carried out by run `byRunId` (`tandem approve`): it is no longer waiting. */
+  async markApproved(runId: string, byRunId: string | null): Promise<boolean> {
+    const result = await this.ctx.dataSource.manager.update(
+      RunEntity,
+      { id: runId, status: 'held' },
+      { status: 'succeeded', errorSummary: `held deletes approved${byRunId ? ` and run by ${byRunId}` : ''}` },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  async list(filter: { sync?: string; status?: RunStatus; limit?: number; offset?: number } = {}): Promise<RunRow[]> {
+    const rows = await this.ctx.dataSource.manager.find(RunEntity, {
+      where: { ...(filter.sync ? { sync: filter.sync } : {}), ...(filter.status ? { status: filter.status } : {}) },
+      order: { startedAt: 'DESC', id: 'ASC' },
+      take: filter.limit ?? 50,
+      skip: filter.offset ?? 0,
+    });
+    return rows.map((r) => ({ ...r }));
+  }
+
+  /** How many runs of a sync have a status (e.g. `held`: deletes waiting for approval). */
+  count(sync: string, status: RunStatus): Promise<number> {
+    return this.ctx.dataSource.manager.count(RunEntity, { where: { sync, status } });
+  }
+
   private async updateRunning(runId: string, values: Partial<RunEntity>): Promise<boolean> {
     const result = await this.ctx.dataSource.manager.update(RunEntity, { id: runId, status: 'running' }, values);
     return (result.affected ?? 0) > 0;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { TombstoneEntity, type TombstoneKind } from '../entities/tombstone.entity.js';
 import type { LedgerContext } from '../context.js';
 import type { MatchKey } from '../match-keys.js';
@@ -70,5 +70,19 @@ export class TombstonesRepository {
     const row: TombstoneEntity = { ...values, id: randomUUID(), createdAt: this.ctx.now(), liftedAt: null };
     await this.ctx.dataSource.manager.insert(TombstoneEntity, row);
     return { ...row };
+  }
+
+  /** Which of these keys are suppressed by a live erasure tombstone (one query for a whole cycle's candidates). */
+  async erasedKeys(sync: string, keys: MatchKey[]): Promise<MatchKey[]> {
+    const byHash = new Map(keys.map((k) => [this.ctx.hash(k), k]));
+    if (byHash.size === 0) return [];
+    const rows = await this.ctx.dataSource.manager.find(TombstoneEntity, {
+      select: { keyHash: true },
+      where: { sync, kind: 'erasure', keyHash: In([...byHash.keys()]), liftedAt: IsNull() },
+    });
+    return rows.flatMap((r) => {
+      const key = r.keyHash ? byHash.get(r.keyHash) : undefined;
+      return key ? [key] : [];
+    });
   }
 }

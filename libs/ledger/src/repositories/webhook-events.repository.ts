@@ -70,8 +70,33 @@ export class WebhookEventsRepository {
     return rows.map((r) => ({ ...r }));
   }
 
+  /**
+   * Erasure: blanks the body and headers of a connection's events that mention one of `texts` (case-insensitive, e.g.
+   * an email) or one of `ids` as a whole token (an app record id), and marks unprocessed ones handled. Returns how many.
+   */
+  async eraseMatching(connection: string, needles: { texts?: string[]; ids?: string[] }): Promise<number> {
+    const texts = (needles.texts ?? []).filter((t) => t !== '').map((t) => t.toLowerCase());
+    const patterns = (needles.ids ?? []).filter((id) => id !== '').map((id) => `(^|[^A-Za-z0-9_.@-])${escapeRegex(id)}($|[^A-Za-z0-9_.@-])`);
+    if (texts.length === 0 && patterns.length === 0) return 0;
+    const result = await this.ctx.dataSource.manager
+      .createQueryBuilder()
+      .update(WebhookEventEntity)
+      .set({ body: '', headers: {}, processedAt: () => 'COALESCE(processed_at, now())', error: () => "COALESCE(error, 'ERASED')" })
+      .where('connection = :connection', { connection })
+      .andWhere(
+        "(EXISTS (SELECT 1 FROM unnest(CAST(:texts AS text[])) t WHERE position(t in lower(body)) > 0) OR body ~ ANY(CAST(:patterns AS text[])))",
+        { texts, patterns },
+      )
+      .execute();
+    return result.affected ?? 0;
+  }
+
   async get(id: string): Promise<WebhookEventRow | null> {
     const row = await this.ctx.dataSource.manager.findOne(WebhookEventEntity, { where: { id } });
     return row ? { ...row } : null;
   }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

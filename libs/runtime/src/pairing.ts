@@ -1,0 +1,180 @@
+/**
+ * Step 2 of the cycle (DESIGN §6.2): every observation finds its link. Records already linked go to their link;
+ * creates left pending by a crash are found again by key (never created twice); rekeys move members; the rest
+ * are matched across ALL apps at once — only then may anything be created. Duplicates are held, never merged.
+ */
+import type { ChangeHint, Connector } from '@tandem/connector-sdk';
+import {
+  matchRecords,
+  recordKeys,
+  type AppName,
+  type KnownLink,
+  type LinkState,
+  type MatchCandidate,
+  type Observation,
+  type SyncSpec,
+} from '@tandem/core';
+import type { Ledger, MatchKey } from '@tandem/ledger';
+import type { CycleTally } from './counts.js';
+import type { Gathered } from './gather.js';
+import { connectorOf } from './gather.js';
+import { toObservation, memberOf } from './read-phase.js';
+
+/** A new link to create: the records that form it (at most one per app). */
+export interface NewGroup {
+  members: { app: AppName; externalId: string }[];
+  observations: Observation[];
+}
+
+export interface WorkSet {
+  /** Existing links and the observations that concern them (possibly none: repairs). */
+  existing: Map<string, Observation[]>;
+  /** Records joining an existing link as new members (their shadow is still null). */
+  joins: Map<string, { app: AppName; externalId: string }[]>;
+  groups: NewGroup[];
+  /** Linked records that left their member's filter, by app. */
+  leavers: { app: AppName; externalId: string; linkId: string }[];
+}
+
+export interface PairingInput {
+  spec: SyncSpec;
+  ledger: Ledger;
+  connectors: Record<AppName, Connector>;
+  tally: CycleTally;
+  /** Links to reconcile even without observations (members behind, unsettled intents). */
+  repairIds: string[];
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Applies rekey and merge hints to the ledger before pairing, so an email change never reads as delete + create. */
+export async function applyHints(spec: SyncSpec, ledger: Ledger, hints: { app: AppName; hint: ChangeHint }[], tally: CycleTally): Promise<void> {
+  for (const { app, hint } of hints) {
+    if (hint.kind !== 'rekeyed' && hint.kind !== 'merged') continue;
+    const toId = hint.kind === 'rekeyed' ? hint.newId : hint.intoId;
+    const target = await ledger.links.linkIdOfMember(spec.name, app, toId);
+    if (target === null) {
+      await ledger.links.rekeyMember(spec.name, app, hint.id, toId);
+      continue;
+    }
+    // Both records were linked (two people the app merged into one): the survivor's link stays; the merged-away
+    // record leaves its link without a delete being propagated anywhere.
+    const removed = await ledger.links.removeMember(spec.name, app, hint.id);
+    if (removed) tally.flag({ kind: 'merged', app, linkId: target, message: `${app} merged record ${hint.id} into ${toId}` });
+  }
+}
+
+/** Sorts the cycle's observations into existing links, joins and new groups. */
+export async function pairObservations(input: PairingInput, gathered: Gathered): Promise<WorkSet> {
+  const { spec, ledger } = input;
+  const work: WorkSet = { existing: new Map(), joins: new Map(), groups: [], leavers: [] };
+  for (const id of input.repairIds) work.existing.set(id, []);
+  const unlinked: Observation[] = [];
+  for (const [app, read] of gathered.reads) {
+    const ids = [...read.observations.keys(), ...read.outsideFilter];
+    const linkIds = await ledger.links.linkIdsOfMembers(spec.name, app, ids);
+    for (const [id, obs] of read.observations) {
+      const linkId = linkIds.get(id);
+      if (linkId) push(work.existing, linkId, obs);
+      else if (!obs.deleted) unlinked.push(obs);
+    }
+    for (const id of read.outsideFilter) {
+      const linkId = linkIds.get(id);
+      if (linkId) work.leavers.push({ app, externalId: id, linkId });
+    }
+  }
+  const claimed = await claimPendingCreates(input, work);
+  await matchUnlinked(input, work, unlinked.filter((o) => !claimed.has(`${o.app}:${o.externalId}`)));
+  return work;
+}
+
+/**
+ * A create whose outcome was never learnt (crash, timeout, unknown job) stays as a member without id and a pending
+ * create intent. Before anything else, ask that app by match key whether the record exists; if so it is ours.
+ */
+async function claimPendingCreates(input: PairingInput, work: WorkSet): Promise<Set<string>> {
+  const claimed = new Set<string>();
+  const ids = [...work.existing.keys()];
+  for (let i = 0; i < ids.length; i += 500) {
+    const links = await input.ledger.links.loadMany(ids.slice(i, i + 500));
+    for (const link of links) {
+      for (const member of link.members.filter((m) => m.externalId === null && m.pending.some((p) => p.op === 'create'))) {
+        const obs = await findCreated(input, link, member.app);
+        if (!obs) continue;
+        claimed.add(`${obs.app}:${obs.externalId}`);
+        push(work.existing, link.linkId, obs);
+      }
+    }
+  }
+  return claimed;
+}
+
+async function findCreated(input: PairingInput, link: LinkState, app: AppName): Promise<Observation | null> {
+  const member = link.members.find((m) => m.app === app);
+  const intent = member?.pending.find((p) => p.op === 'create');
+  if (!intent) return null;
+  const connector = connectorOf(input.connectors, app);
+  const object = memberOf(input.spec, app).object;
+  for (const name of input.spec.match) {
+    const path = input.spec.fields.find((f) => f.name === name)?.apps[app]?.path;
+    const value = path ? intent.fields[path] : undefined;
+    if (typeof value !== 'string' || value === '') continue;
+    const [found] = await connector.findByKey(object, path as string, [value]);
+    if (found) return toObservation(input.spec, app, found);
+  }
+  return null;
+}
+
+/** Matches unlinked records against each other and against links sharing a key; erased people stay out. */
+async function matchUnlinked(input: PairingInput, work: WorkSet, unlinked: Observation[]): Promise<void> {
+  const { spec, ledger, tally } = input;
+  if (unlinked.length === 0) return;
+  const byRef = new Map(unlinked.map((o) => [`${o.app}:${o.externalId}`, o]));
+  let candidates: MatchCandidate[] = unlinked.map((o) => ({ app: o.app, externalId: o.externalId, keys: recordKeys(spec, o.app, o.fields) }));
+  const allKeys: MatchKey[] = candidates.flatMap((c) => c.keys);
+  const erased = new Set((await ledger.tombstones.erasedKeys(spec.name, allKeys)).map((k) => `${k.field}\u0000${k.value}`));
+  candidates = candidates.filter((c) => {
+    const suppressed = c.keys.some((k) => erased.has(`${k.field}\u0000${k.value}`));
+    if (suppressed) tally.flag({ kind: 'suppressed', app: c.app, message: `${c.app} record ${c.externalId} belongs to an erased person; not synced` });
+    return !suppressed;
+  });
+  const known = await knownLinks(spec, ledger, candidates.flatMap((c) => c.keys));
+  const result = matchRecords(spec, candidates, known);
+  for (const dup of result.duplicates) {
+    for (const r of dup.records) {
+      tally.add(r.app, 'duplicates', 1, { externalId: r.externalId, linkId: dup.linkIds[0] ?? null, fields: [dup.field] });
+      tally.flag({ kind: 'duplicate', app: r.app, message: `${r.app} record ${r.externalId} shares its ${dup.field} with another record (${dup.reason}); held, not merged` });
+    }
+  }
+  for (const join of result.joins) {
+    for (const r of join.records) {
+      push(work.joins, join.linkId, { app: r.app, externalId: r.externalId });
+      push(work.existing, join.linkId, byRef.get(`${r.app}:${r.externalId}`) as Observation);
+      tally.add(r.app, 'linked', 1, { externalId: r.externalId, linkId: join.linkId });
+    }
+  }
+  for (const group of result.groups) {
+    work.groups.push({
+      members: group.map((r) => ({ app: r.app, externalId: r.externalId })),
+      observations: group.map((r) => byRef.get(`${r.app}:${r.externalId}`) as Observation),
+    });
+    for (const r of group) tally.add(r.app, 'linked', 1, { externalId: r.externalId, linkId: null });
+  }
+}
+
+async function knownLinks(spec: SyncSpec, ledger: Ledger, keys: MatchKey[]): Promise<KnownLink[]> {
+  const hits = await ledger.links.matchKeyHits(spec.name, keys);
+  if (hits.length === 0) return [];
+  const links = await ledger.links.loadMany(hits.map((h) => h.linkId));
+  return links
+    .filter((l) => !l.deleted)
+    .map((l) => ({
+      linkId: l.linkId,
+      apps: l.members.filter((m) => !m.deleted).map((m) => m.app),
+      keys: hits.filter((h) => h.linkId === l.linkId).map((h) => h.key),
+    }));
+}
