@@ -3,9 +3,10 @@
  * any app is called (write-ahead), write per app in batches, settle every member from what the app stored, and
  * commit the settled state with its audit rows. A failed record goes to `retry`; the chunk goes on.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Connector } from '@tandem/connector-sdk';
-import { applyResult, recordKeys, reconcile, type AppName, type LinkState, type MemberState, type Observation, type Patch, type SyncSpec } from '@tandem/core';
-import type { ChangeInput, Ledger, MatchKey, RetryRow } from '@tandem/ledger';
+import { applyResult, recordKeys, reconcile, type AppName, type ConflictDecision, type LinkState, type MemberState, type Observation, type Patch, type SyncSpec } from '@tandem/core';
+import type { ChangeInput, Ledger, MatchKey, RetryRow, SaveLinkInput } from '@tandem/ledger';
 import type { CycleMode, ProgressEvent } from './api.js';
 import type { CycleTally } from './counts.js';
 import { connectorOf } from './gather.js';
@@ -38,6 +39,8 @@ export interface LinkWork {
   patches: Patch[];
   changes: ChangeInput[];
   matchKeys: Record<AppName, MatchKey[]>;
+  /** The reconciler's conflict decisions, saved with the write-ahead. */
+  conflicts: ConflictDecision[];
   /** Retry rows made moot by this cycle (the pending create was found by key, the value arrived otherwise). */
   mootRetries: RetryRow[];
   /** Anything to save besides the writes (new shadows, versions, agreed values, joins). */
@@ -122,11 +125,13 @@ function decide(ctx: ApplyContext, link: LinkState, obs: Observation[], isNew: b
     const retry = ctx.retries.get(`${m.app}|${link.linkId}`);
     return retry && !retry.dead && m.pending.length === 0 && !result.patches.some((p) => p.app === m.app) ? [retry] : [];
   });
-  return { isNew, loadedVersion, state: next, patches: result.patches, changes, matchKeys, mootRetries, changed: isNew || result.patches.length > 0 || changedState(link, next) };
+  return { isNew, loadedVersion, state: next, patches: result.patches, changes, matchKeys, conflicts: result.conflicts, mootRetries, changed: isNew || result.patches.length > 0 || changedState(link, next) };
 }
 
+/** Key order differs between jsonb round trips and fresh objects, so compare structurally. */
 function changedState(before: LinkState, after: LinkState): boolean {
-  return JSON.stringify(before) !== JSON.stringify(after);
+  const norm = (l: LinkState): LinkState => ({ ...l, deleted: l.deleted === true, members: l.members.map((m) => ({ ...m, deleted: m.deleted === true })) });
+  return !isDeepStrictEqual(norm(before), norm(after));
 }
 
 function countPatch(ctx: ApplyContext, w: LinkWork, p: Patch, _phase: 'planned' | 'done'): void {
@@ -136,40 +141,60 @@ function countPatch(ctx: ApplyContext, w: LinkWork, p: Patch, _phase: 'planned' 
 
 /** Persists each link with its intents before any app is written; new links get their real ids here. */
 async function writeAhead(ctx: ApplyContext, works: LinkWork[]): Promise<LinkWork[]> {
-  const toWrite: LinkWork[] = [];
+  const fresh = works.filter((w) => w.isNew);
+  const ids = await ctx.ledger.links.createMany(
+    ctx.spec.name,
+    fresh.map((w) => ({ agreed: w.state.agreed, fieldMeta: w.state.fieldMeta, agreedVersion: w.state.agreedVersion, members: w.state.members, matchKeys: w.matchKeys })),
+  );
+  fresh.forEach((w, i) => {
+    const linkId = ids[i] as string;
+    w.state = { ...w.state, linkId };
+    w.loadedVersion = w.state.agreedVersion;
+    w.changes = w.changes.map((c) => ({ ...c, linkId }));
+  });
+  const saves: SaveLinkInput[] = [];
   for (const w of works) {
-    if (w.isNew) {
-      const created = await ctx.ledger.links.create(ctx.spec.name, {
-        agreed: w.state.agreed,
-        fieldMeta: w.state.fieldMeta,
-        agreedVersion: w.state.agreedVersion,
-        members: w.state.members,
-        matchKeys: w.matchKeys,
-      });
-      w.state = { ...w.state, linkId: created.linkId };
-      w.loadedVersion = w.state.agreedVersion;
-      w.changes = w.changes.map((c) => ({ ...c, linkId: created.linkId }));
-      if (w.patches.length === 0 && w.changes.length > 0) await ctx.ledger.links.save({ sync: ctx.spec.name, state: w.state, changes: w.changes });
-    } else if (w.changed) {
-      await ctx.ledger.links.save({
-        sync: ctx.spec.name,
-        state: w.state,
-        expectedVersion: w.loadedVersion,
-        matchKeys: w.matchKeys,
-        changes: w.changes,
-        conflicts: [],
-      });
-      w.loadedVersion = w.state.agreedVersion;
-      w.changes = [];
-    }
+    // A new link's first-link audit and conflicts ride on the settle save when it has writes, else on this one.
+    const due = w.isNew ? w.patches.length === 0 && (w.changes.length > 0 || w.conflicts.length > 0) : w.changed;
+    if (!due) continue;
+    saves.push(saveInput(ctx, w));
+    w.loadedVersion = w.state.agreedVersion;
+    w.changes = [];
+    w.conflicts = [];
+  }
+  await saveAll(ctx, saves);
+  for (const w of works) {
     for (const retry of w.mootRetries) {
       await ctx.ledger.retries.complete(retry.id);
       ctx.retries.delete(`${retry.app}|${retry.linkId}`);
       ctx.tally.add(retry.app, 'retried', 1, { externalId: retry.externalId, linkId: retry.linkId });
     }
-    if (w.patches.length > 0) toWrite.push(w);
   }
-  return toWrite;
+  return works.filter((w) => w.patches.length > 0);
+}
+
+function saveInput(ctx: ApplyContext, w: LinkWork): SaveLinkInput {
+  return { sync: ctx.spec.name, state: w.state, expectedVersion: w.loadedVersion, matchKeys: w.matchKeys, changes: w.changes, conflicts: w.conflicts };
+}
+
+/**
+ * Commits a chunk's links in one transaction. If that fails (a link saved meanwhile by an admin action), each link is
+ * saved alone so one conflict costs one link, which is reported and reconciled again on the next cycle.
+ */
+async function saveAll(ctx: ApplyContext, saves: SaveLinkInput[]): Promise<void> {
+  if (saves.length === 0) return;
+  try {
+    await ctx.ledger.links.saveMany(saves);
+  } catch {
+    for (const input of saves) {
+      try {
+        await ctx.ledger.links.save(input);
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? 'LEDGER_SAVE_FAILED';
+        ctx.tally.flag({ kind: 'save-failed', linkId: input.state.linkId, message: `link ${input.state.linkId} was not saved (${code}); it is reconciled again next cycle` });
+      }
+    }
+  }
 }
 
 /** Sends every patch, one app at a time in parallel across apps, in batches of the connector's maxBatch. */
@@ -213,7 +238,5 @@ async function settleAll(ctx: ApplyContext, works: LinkWork[], outcomes: WriteOu
     const settled = await settleOutcome(ctx, w, outcome);
     if (settled) countPatch(ctx, w, outcome.patch, 'done');
   }
-  for (const w of touched) {
-    await ctx.ledger.links.save({ sync: ctx.spec.name, state: w.state, expectedVersion: w.loadedVersion, matchKeys: w.matchKeys, changes: w.changes });
-  }
+  await saveAll(ctx, [...touched].map((w) => saveInput(ctx, w)));
 }

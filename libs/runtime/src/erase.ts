@@ -5,7 +5,14 @@
  * both call `eraseByEmail`.
  */
 import type { Connector } from '@tandem/connector-sdk';
-import { normaliseKey, TandemError, type FieldSpec, type LinkState, type MemberState, type SyncSpec } from '@tandem/core';
+import {
+  normaliseKey,
+  TandemError,
+  type FieldSpec,
+  type LinkState,
+  type MemberState,
+  type SyncSpec,
+} from '@tandem/core';
 import type { MatchKey } from '@tandem/ledger';
 import type { SyncEnvironment } from './api.js';
 
@@ -60,17 +67,26 @@ export function emailMatchField(spec: SyncSpec): FieldSpec | undefined {
  * Erases the person with this email from every given sync. Each sync is erased holding its sync lock, so no cycle
  * interleaves. Throws ErasureError when the email is not one or no sync matches by email.
  */
-export async function eraseByEmail(env: EraseEnvironment, specs: SyncSpec | SyncSpec[], email: string): Promise<ErasureReport> {
+export async function eraseByEmail(
+  env: EraseEnvironment,
+  specs: SyncSpec | SyncSpec[],
+  email: string,
+): Promise<ErasureReport> {
   const list = Array.isArray(specs) ? specs : [specs];
   const usable = list.flatMap((spec) => {
     const field = emailMatchField(spec);
     return field ? [{ spec, field }] : [];
   });
   if (usable.length === 0) throw new ErasureError('ERASE_NO_EMAIL_KEY', 'no sync matches people by email');
-  const report: ErasureReport = { syncs: [], skipped: list.filter((s) => !emailMatchField(s)).map((s) => s.name), complete: true };
+  const report: ErasureReport = {
+    syncs: [],
+    skipped: list.filter((s) => !emailMatchField(s)).map((s) => s.name),
+    complete: true,
+  };
   for (const { spec, field } of usable) {
     const value = normaliseKey(field, email);
-    if (value === null || !value.includes('@')) throw new ErasureError('ERASE_INVALID_EMAIL', 'the value given is not an email address');
+    if (value === null || !value.includes('@'))
+      throw new ErasureError('ERASE_INVALID_EMAIL', 'the value given is not an email address');
     const key: MatchKey = { field: field.name, value };
     const done = await env.ledger.locks.withSyncLock(spec.name, () => eraseInSync(env, spec, field, key, email));
     report.syncs.push(done);
@@ -80,12 +96,20 @@ export async function eraseByEmail(env: EraseEnvironment, specs: SyncSpec | Sync
   return report;
 }
 
-async function eraseInSync(env: EraseEnvironment, spec: SyncSpec, field: FieldSpec, key: MatchKey, email: string): Promise<ErasureSyncReport> {
+async function eraseInSync(
+  env: EraseEnvironment,
+  spec: SyncSpec,
+  field: FieldSpec,
+  key: MatchKey,
+  email: string,
+): Promise<ErasureSyncReport> {
   const links = await env.ledger.links.findByMatchKey(spec.name, key);
   const apps: ErasureAppResult[] = [];
   for (const member of Object.values(spec.members)) {
     const connector = env.connectors[member.app];
-    const known = links.flatMap((l) => l.members.filter((m) => m.app === member.app && m.externalId !== null && !m.deleted)).map((m) => m.externalId as string);
+    const known = links
+      .flatMap((l) => l.members.filter((m) => m.app === member.app && m.externalId !== null && !m.deleted))
+      .map((m) => m.externalId as string);
     const path = field.apps[member.app]?.path;
     const found = connector && path ? await lookUp(connector, member.object, path, email, key.value) : [];
     apps.push(await eraseApp(connector, member.app, member.object, [...new Set([...known, ...found])]));
@@ -94,14 +118,32 @@ async function eraseInSync(env: EraseEnvironment, spec: SyncSpec, field: FieldSp
   const live = await env.ledger.tombstones.findByKey(spec.name, key);
   const tombstone = live ?? (await env.ledger.tombstones.addErasure(spec.name, key));
   env.logger?.info(
-    { sync: spec.name, links: links.length, tombstoneId: tombstone.id, apps: apps.map((a) => ({ app: a.app, erased: a.erased.length, failed: a.failed.length })) },
+    {
+      sync: spec.name,
+      links: links.length,
+      tombstoneId: tombstone.id,
+      apps: apps.map((a) => ({ app: a.app, erased: a.erased.length, failed: a.failed.length })),
+    },
     'person erased',
   );
-  return { sync: spec.name, field: field.name, links: links.map((l) => l.linkId), apps, purged, tombstoneId: tombstone.id };
+  return {
+    sync: spec.name,
+    field: field.name,
+    links: links.map((l) => l.linkId),
+    apps,
+    purged,
+    tombstoneId: tombstone.id,
+  };
 }
 
 /** Records the app holds under this email that the ledger may not know (created since the last cycle, filtered out). */
-async function lookUp(connector: Connector, object: string, path: string, email: string, normalised: string): Promise<string[]> {
+async function lookUp(
+  connector: Connector,
+  object: string,
+  path: string,
+  email: string,
+  normalised: string,
+): Promise<string[]> {
   const values = [...new Set([email.trim(), normalised])];
   try {
     return (await connector.findByKey(object, path, values)).filter((r) => !r.deleted).map((r) => r.id);
@@ -111,7 +153,12 @@ async function lookUp(connector: Connector, object: string, path: string, email:
   }
 }
 
-async function eraseApp(connector: Connector | undefined, app: string, object: string, ids: string[]): Promise<ErasureAppResult> {
+async function eraseApp(
+  connector: Connector | undefined,
+  app: string,
+  object: string,
+  ids: string[],
+): Promise<ErasureAppResult> {
   const result: ErasureAppResult = { app, object, erased: [], failed: [], unsupported: !connector?.erase };
   for (const id of ids) {
     if (!connector?.erase) {
@@ -150,7 +197,9 @@ async function purgeLedger(
     });
   }
   const records = [
-    ...apps.flatMap((a) => [...a.erased, ...a.failed.map((f) => f.id)].map((externalId) => ({ app: a.app, externalId }))),
+    ...apps.flatMap((a) =>
+      [...a.erased, ...a.failed.map((f) => f.id)].map((externalId) => ({ app: a.app, externalId })),
+    ),
     ...links.flatMap((l) => l.members.flatMap((m) => (m.externalId ? [{ app: m.app, externalId: m.externalId }] : []))),
   ];
   purged.retries = await env.ledger.retries.removeFor(sync, { linkIds: links.map((l) => l.linkId), records });
@@ -175,5 +224,13 @@ function blankLink(link: LinkState, erased: Set<string>): LinkState {
     pending: [],
     deleted: m.deleted === true || (m.externalId !== null && erased.has(`${m.app}\u0000${m.externalId}`)),
   }));
-  return { linkId: link.linkId, agreed: {}, fieldMeta: {}, agreedVersion: link.agreedVersion + 1, members, openConflicts: [], deleted: true };
+  return {
+    linkId: link.linkId,
+    agreed: {},
+    fieldMeta: {},
+    agreedVersion: link.agreedVersion + 1,
+    members,
+    openConflicts: [],
+    deleted: true,
+  };
 }

@@ -10,6 +10,7 @@ import { appendChanges, type ChangeInput } from './audit.repository.js';
 import { resolveOpenConflict, upsertOpenConflict } from './conflicts.repository.js';
 import { memberColumns } from './link-mapping.js';
 import { row as toRow } from './row.js';
+import { saveLinksBulk } from './link-bulk-save.js';
 
 /** Everything one reconciled link writes, committed together. */
 export interface SaveLinkInput {
@@ -31,20 +32,37 @@ export interface SaveLinkInput {
  * but its own statements, because on PGlite every other connection waits while a transaction is open.
  */
 export async function saveLink(ctx: LedgerContext, input: SaveLinkInput): Promise<void> {
+  await saveLinks(ctx, [input]);
+}
+
+/**
+ * Saves several reconciled links in ONE transaction (the cycle commits a chunk at a time). All or nothing: a version
+ * conflict on one link rolls back the chunk, and the caller retries link by link to isolate it.
+ */
+export async function saveLinks(ctx: LedgerContext, inputs: SaveLinkInput[]): Promise<void> {
+  if (inputs.length === 0) return;
   const now = ctx.now();
+  let current: SaveLinkInput | undefined;
   try {
     await ctx.dataSource.transaction(async (em) => {
-      await updateLinkRow(em, input, now);
-      await upsertMembers(em, ctx, input, now);
-      await appendChanges(
-        em,
-        (input.changes ?? []).map((c) => ({ ...c, linkId: c.linkId ?? input.state.linkId })),
-        now,
-      );
-      await applyConflictDecisions(em, input.state.linkId, input.conflicts ?? [], now);
+      if (inputs.length > 1) {
+        await saveLinksBulk(ctx, em, inputs, now);
+        return;
+      }
+      for (const input of inputs) {
+        current = input;
+        await updateLinkRow(em, input, now);
+        await upsertMembers(em, ctx, input, now);
+        await appendChanges(
+          em,
+          (input.changes ?? []).map((c) => ({ ...c, linkId: c.linkId ?? input.state.linkId })),
+          now,
+        );
+        await applyConflictDecisions(em, input.state.linkId, input.conflicts ?? [], now);
+      }
     });
   } catch (err) {
-    throw translateSaveError(err, input);
+    throw current ? translateSaveError(err, current) : err;
   }
 }
 
@@ -114,7 +132,7 @@ export function hashKeys(ctx: LedgerContext, keys: MatchKey[]): string[] {
   return [...new Set(keys.map((k) => ctx.hash(k)))].sort();
 }
 
-async function applyConflictDecisions(
+export async function applyConflictDecisions(
   em: EntityManager,
   linkId: string,
   decisions: ConflictDecision[],

@@ -7,8 +7,9 @@ import { LinkEntity } from '../entities/link.entity.js';
 import type { LedgerContext } from '../context.js';
 import { LedgerError } from '../errors.js';
 import type { MatchKey } from '../match-keys.js';
-import { hashKeys, insertMember, saveLink, translateSaveError, type SaveLinkInput } from './link-save.js';
+import { hashKeys, insertMember, saveLink, saveLinks, translateSaveError, type SaveLinkInput } from './link-save.js';
 import { memberColumns, toLinkState } from './link-mapping.js';
+import { createLinksBulk } from './link-bulk-save.js';
 
 export interface CreateLinkInput {
   agreed?: CanonRecord;
@@ -65,6 +66,42 @@ export class LinksRepository {
   /** Saves a reconciled link + members + audit + conflict decisions in one transaction (see SaveLinkInput). */
   save(input: SaveLinkInput): Promise<void> {
     return saveLink(this.ctx, input);
+  }
+
+  /** Saves several links in one transaction (all or nothing; see saveLinks). */
+  saveMany(inputs: SaveLinkInput[]): Promise<void> {
+    return saveLinks(this.ctx, inputs);
+  }
+
+  /**
+   * Creates many links with their first members in ONE transaction and returns their new ids in input order — the
+   * first sync's write-ahead of thousands of new links would otherwise pay a transaction each.
+   */
+  async createMany(sync: string, inputs: CreateLinkInput[]): Promise<string[]> {
+    const now = this.ctx.now();
+    const ids = inputs.map(() => randomUUID());
+    try {
+      await this.ctx.dataSource.transaction(async (em) => {
+        for (let i = 0; i < inputs.length; i += 1000) {
+          const slice = inputs.slice(i, i + 1000).map((input, j) => ({
+            sync,
+            state: {
+              linkId: ids[i + j] as string,
+              agreed: input.agreed ?? {},
+              fieldMeta: input.fieldMeta ?? {},
+              agreedVersion: input.agreedVersion ?? 0,
+              members: input.members ?? [],
+              openConflicts: [],
+            },
+            ...(input.matchKeys ? { matchKeys: input.matchKeys } : {}),
+          }));
+          await createLinksBulk(this.ctx, em, slice, now);
+        }
+      });
+    } catch (err) {
+      throw translateSaveError(err, { sync, state: { linkId: ids[0] ?? 'none' } });
+    }
+    return ids;
   }
 
   async load(linkId: string): Promise<LinkState | null> {
@@ -211,3 +248,4 @@ export class LinksRepository {
     return (result.affected ?? 0) > 0;
   }
 }
+
