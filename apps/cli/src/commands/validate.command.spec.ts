@@ -66,7 +66,7 @@ describe('tandem validate', () => {
   });
 
   it('prints warnings and counts them in the summary', async () => {
-    const text = brokenCopy('token: ${ZENDESK_TOKEN}', 'token: zd-literal-token');
+    const text = brokenCopy('token: ${ZENDESK_TOKEN:-demo-token}', 'token: zd-literal-token');
     const file = writeConfig('literal-secret.yaml', text);
     const result = await tandem(['validate', '-c', file]);
     expect(result.code).toBe(0);
@@ -134,7 +134,7 @@ describe('tandem validate on broken copies of the example', () => {
   });
 
   it('names a missing environment variable and where it is used', async () => {
-    const text = EXAMPLE;
+    const text = brokenCopy('token: ${ZENDESK_TOKEN:-demo-token}', 'token: ${ZENDESK_TOKEN}');
     const file = writeConfig('env.yaml', text);
     const result = await tandem(['validate', '-c', file], { ...ENV, ZENDESK_TOKEN: undefined });
     expect(result.code).toBe(2);
