@@ -11,7 +11,13 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/connectors', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/test/**/*.test.ts'],
-  moduleNameMapper: { ...aliases, '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // libphonenumber-js's ESM build imports its metadata JSON without an import attribute, which Jest's ESM mode warns
+  // about on every import; its CommonJS build is the same code and loads quietly.
+  moduleNameMapper: {
+    ...aliases,
+    '^libphonenumber-js/max$': '<rootDir>/node_modules/libphonenumber-js/max/index.cjs',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
   maxWorkers: 2,
