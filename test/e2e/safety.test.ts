@@ -100,6 +100,24 @@ describe.each(targets)('safe reads and deletes on %s', (target) => {
     expect(findByEmail(w.desk, 'ada@example.test')?.fields.firstname).toBe('Agent Ada');
     expect(writesOf(await w.cycle())).toBe(0);
   });
+
+  it('applies an edited filter on the next cycle, re-reading only the member whose filter changed', async () => {
+    const yaml = CONTACTS.replace('      desk: { object: contacts }', '      desk: { object: contacts, filter: { role: [end-user] } }');
+    const w = makeWorld(ledger, yaml);
+    w.desk.userCreate({ email: 'ada@example.test', firstname: 'Ada', role: 'end-user' });
+    w.desk.userCreate({ email: 'alan@example.test', firstname: 'Alan', role: 'agent' });
+    w.crm.userCreate({ email: 'grace@example.test', firstname: 'Grace' });
+    await w.cycle();
+    expect(findByEmail(w.crm, 'alan@example.test')).toBeUndefined();
+    w.spec.members.desk = { ...(w.spec.members.desk as NonNullable<typeof w.spec.members.desk>), filter: { role: ['end-user', 'agent'] } };
+    const crmRecords = live(w.crm).length;
+    const report = await w.cycle();
+    expect(report.apps.desk?.read).toBe(3);
+    // The CRM is read incrementally (only the echo of the last cycle's create), not from scratch.
+    expect(report.apps.crm?.read).toBeLessThan(crmRecords);
+    expect(findByEmail(w.crm, 'alan@example.test')?.fields.firstname).toBe('Alan');
+    expect(writesOf(await w.cycle())).toBe(0);
+  });
 });
 
 /** A connector whose reads replay old records (a search index that lags), everything else delegated. */

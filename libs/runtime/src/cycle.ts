@@ -67,7 +67,10 @@ async function execute(spec: SyncSpec, env: SyncEnvironment, options: CycleOptio
     if (held) {
       heldDeletes = held.links;
       status = 'held';
-      for (const app of held.apps) gathered.nextCursors.delete(app);
+      for (const app of held.apps) {
+        gathered.nextCursors.delete(app);
+        gathered.nextFilters.delete(app);
+      }
     }
     await stage('reconcile');
     if (mode === 'sync') await applyLeavers({ spec, ledger: env.ledger, connectors: env.connectors, tally }, work);
@@ -121,5 +124,6 @@ async function repairable(spec: SyncSpec, env: SyncEnvironment, retries: RetryRo
 /** Cursors move only now: every write derived from what they cover is settled or queued in `retry`. */
 async function advanceCursors(spec: SyncSpec, env: SyncEnvironment, gathered: Gathered): Promise<void> {
   for (const [app, cursor] of gathered.nextCursors) await env.ledger.cursors.set(spec.name, app, memberOf(spec, app).object, cursor);
+  for (const [app, filter] of gathered.nextFilters) await env.ledger.cursors.set(spec.name, app, `${memberOf(spec, app).object}#filter`, filter);
 }
 

@@ -167,6 +167,23 @@ describe('eraseByEmail', () => {
     expect(emails('desk')).not.toContain('kim@example.test');
   });
 
+  it('finds and purges a person whose link the sync had already deleted, and erases their archived records', async () => {
+    apps.crm.userCreate({ email: 'lou@example.test', firstname: 'Lou' });
+    await cycle();
+    const linkId = (await ledger.links.loadByMember('people', 'crm', idIn('crm', 'lou@example.test')))
+      ?.linkId as string;
+    apps.crm.userDelete(idIn('crm', 'lou@example.test'));
+    await cycle();
+    expect((await ledger.links.load(linkId))?.deleted).toBe(true);
+    expect(apps.mail.records().some((r) => JSON.stringify(r).includes('lou@'))).toBe(true);
+    const report = await eraseByEmail(env(), spec, 'lou@example.test');
+    expect(report.syncs[0].links).toEqual([linkId]);
+    expect(report.complete).toBe(true);
+    for (const app of ['crm', 'mail', 'desk'])
+      expect(apps[app].records().some((r) => JSON.stringify(r).includes('lou@'))).toBe(false);
+    expect((await ledger.audit.listByLink(linkId)).every((c) => c.before === null && c.after === null)).toBe(true);
+  });
+
   it('refuses a value that is not an email, and syncs that cannot look people up by email', async () => {
     await expect(eraseByEmail(env(), spec, '   ')).rejects.toBeInstanceOf(ErasureError);
     await expect(eraseByEmail(env(), spec, 'not-an-email')).rejects.toMatchObject({ code: 'ERASE_INVALID_EMAIL' });

@@ -103,12 +103,14 @@ async function eraseInSync(
   key: MatchKey,
   email: string,
 ): Promise<ErasureSyncReport> {
-  const links = await env.ledger.links.findByMatchKey(spec.name, key);
+  // Deleted links too: a person deleted earlier still has values in the audit, and maybe an archive in an app.
+  const links = await env.ledger.links.findByMatchKey(spec.name, key, { includeDeleted: true });
   const apps: ErasureAppResult[] = [];
   for (const member of Object.values(spec.members)) {
     const connector = env.connectors[member.app];
+    // Members the sync deleted or archived too: an archive is not an erasure.
     const known = links
-      .flatMap((l) => l.members.filter((m) => m.app === member.app && m.externalId !== null && !m.deleted))
+      .flatMap((l) => l.members.filter((m) => m.app === member.app && m.externalId !== null))
       .map((m) => m.externalId as string);
     const path = field.apps[member.app]?.path;
     const found = connector && path ? await lookUp(connector, member.object, path, email, key.value) : [];

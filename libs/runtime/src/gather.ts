@@ -26,6 +26,8 @@ export interface Gathered {
   reads: Map<AppName, MemberRead>;
   /** Cursors to store once the cycle's writes are settled or queued (absent: leave the cursor as it is). */
   nextCursors: Map<AppName, Cursor>;
+  /** Filter fingerprints to store with the cursors (a changed filter triggers a fresh read of that member). */
+  nextFilters: Map<AppName, string>;
   hints: { app: AppName; hint: ChangeHint }[];
 }
 
@@ -41,7 +43,7 @@ function emptyRead(app: AppName): MemberRead {
 
 /** Reads every member (or fetches the targeted records) and derives delete observations from complete reads. */
 export async function gather(input: GatherInput): Promise<Gathered> {
-  const gathered: Gathered = { reads: new Map(), nextCursors: new Map(), hints: [...input.hints] };
+  const gathered: Gathered = { reads: new Map(), nextCursors: new Map(), nextFilters: new Map(), hints: [...input.hints] };
   const apps = Object.keys(input.spec.members);
   if (input.records) {
     for (const app of apps) gathered.reads.set(app, await fetchTargeted(input, app));
@@ -50,7 +52,12 @@ export async function gather(input: GatherInput): Promise<Gathered> {
   }
   // Members are read one after another: a failed read aborts before any other app is asked for anything more.
   for (const app of apps) {
-    const stored = input.full ? null : await input.ledger.cursors.get(input.spec.name, app, memberOf(input.spec, app).object);
+    const member = memberOf(input.spec, app);
+    const filterKey = `${member.object}#filter`;
+    const filter = filterFingerprint(input.spec, app);
+    const filterChanged = (await input.ledger.cursors.get(input.spec.name, app, filterKey)) !== filter;
+    // An edited filter re-reads that one member from scratch (records now inside it link; those now outside leave).
+    const stored = input.full || filterChanged ? null : await input.ledger.cursors.get(input.spec.name, app, member.object);
     const read = await readMember({
       spec: input.spec,
       app,
@@ -63,9 +70,19 @@ export async function gather(input: GatherInput): Promise<Gathered> {
     gathered.reads.set(app, read);
     gathered.hints.push(...read.hints.map((hint) => ({ app, hint })));
     if (read.cursor !== null && read.cursor !== stored) gathered.nextCursors.set(app, read.cursor);
+    if (filterChanged) gathered.nextFilters.set(app, filter);
   }
   addHintedDeletes(input.spec, gathered);
   return gathered;
+}
+
+/** A stable text of a member's filter: a different text means the filter was edited since the last cycle. */
+export function filterFingerprint(spec: SyncSpec, app: AppName): string {
+  const filter = memberOf(spec, app).filter ?? {};
+  const sorted = Object.keys(filter)
+    .sort()
+    .map((path) => [path, [...(filter[path] ?? [])].map(String).sort()]);
+  return JSON.stringify(sorted);
 }
 
 /** Webhook-triggered or `resync --records`: fetch exactly the named records, by app. */
