@@ -141,7 +141,7 @@ describe('MailchimpConnector lookups and errors', () => {
 
   it('rejects a wrong API key as an auth error', async () => {
     kit = await mailchimpKit();
-    await expect(kit.connect({ apiKey: 'ffffffffffffffffffffffffffffffff-us21' }).check()).rejects.toBeInstanceOf(
+    await expect(kit.connect({ apiKey: 'wrong-key-us1' }).check()).rejects.toBeInstanceOf(
       AuthError,
     );
     await expect(kit.connector.check()).resolves.toBeUndefined();
@@ -174,6 +174,12 @@ describe('mailchimp settings', () => {
     expect(
       mailchimpConnectorOptions({ apiKey: 'abc-us21', listId: 'l1', baseUrl: 'http://127.0.0.1:1/3.0' }, 'mc').baseUrl,
     ).toBe('http://127.0.0.1:1/3.0');
+  });
+
+  it('takes the data centre after the last dash of the sandbox demo key', () => {
+    expect(mailchimpConnectorOptions({ apiKey: 'demo-key-us1', listId: 'a1b2c3' }, 'mail').baseUrl).toBe(
+      'https://us1.api.mailchimp.com/3.0',
+    );
   });
 
   it('names the missing or invalid setting without echoing secrets', () => {

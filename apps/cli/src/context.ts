@@ -8,6 +8,8 @@ export interface CliContext {
   env: Record<string, string | undefined>;
   /** Set by a command; runCli returns it. 0 ok, 1 unexpected failure, 2 user error (bad config, bad usage). */
   exitCode: number;
+  /** Where live progress bars go when it is a terminal (`sync --once`); without it progress is printed as plain lines. */
+  progressStream?: NodeJS.WriteStream;
 }
 
 export const EXIT = { ok: 0, unexpected: 1, user: 2 } as const;
@@ -19,5 +21,6 @@ export function processContext(): CliContext {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     exitCode: EXIT.ok,
+    progressStream: process.stderr,
   };
 }

@@ -1,12 +1,34 @@
 import { Command, CommanderError } from 'commander';
+import { registerApprove } from './commands/approve.command.js';
+import { registerErase } from './commands/erase.command.js';
+import { registerExplain } from './commands/explain.command.js';
+import { registerMigrate } from './commands/migrate.command.js';
+import { registerPause } from './commands/pause.command.js';
+import { registerPlan } from './commands/plan.command.js';
+import { registerResume } from './commands/resume.command.js';
+import { registerResync } from './commands/resync.command.js';
+import { registerStatus } from './commands/status.command.js';
+import { registerSync } from './commands/sync.command.js';
 import { registerValidate } from './commands/validate.command.js';
 import { EXIT, type CliContext } from './context.js';
 
 /**
- * Every command registers itself from its own file in ./commands; add new ones (plan, sync, migrate, explain,
- * erase, approve) to this list.
+ * Every command registers itself from its own file in ./commands; add new ones (erase, resync, status) to
+ * this list.
  */
-const COMMANDS: ((program: Command, ctx: CliContext) => void)[] = [registerValidate];
+const COMMANDS: ((program: Command, ctx: CliContext) => void)[] = [
+  registerValidate,
+  registerMigrate,
+  registerPlan,
+  registerSync,
+  registerExplain,
+  registerApprove,
+  registerStatus,
+  registerResync,
+  registerPause,
+  registerResume,
+  registerErase,
+];
 
 /** The `tandem` command tree, writing through `ctx` and never calling process.exit. */
 export function buildProgram(ctx: CliContext): Command {

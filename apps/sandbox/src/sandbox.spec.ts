@@ -5,7 +5,7 @@ import { subscriberHash } from './mailchimp/mailchimp.store.js';
 import { startSandbox, type Sandbox } from './sandbox.js';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const HS = { Authorization: 'Bearer sandbox-hubspot-token' };
+const HS = { Authorization: 'Bearer demo-token' };
 
 describe('startSandbox', () => {
   let sandbox: Sandbox;
@@ -25,6 +25,26 @@ describe('startSandbox', () => {
     expect(sandbox.people.some((p) => /[^\x00-\x7f]/.test(p.apps.hubspot?.lastName ?? p.apps.zendesk?.lastName ?? ''))).toBe(true);
     const listed = await call(sandbox.hubspot.url, 'GET', '/crm/v3/objects/contacts?limit=100', undefined, HS);
     expect((listed.body as Body).results).toHaveLength(hubspot.length);
+  });
+
+  it('accepts the documented demo credentials by default and answers the old ones with each app\'s 401 body', async () => {
+    sandbox = await startSandbox({ seed: 0 });
+    const basic = (user: string, secret: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` });
+    expect(sandbox.hubspot.credentials.token).toBe('demo-token');
+    expect(sandbox.mailchimp.credentials.apiKey).toBe('demo-key-us1');
+    expect(sandbox.zendesk.credentials).toMatchObject({ email: 'demo@example.com', token: 'demo-token' });
+    const hs = sandbox.hubspot.url;
+    const mc = sandbox.mailchimp.url;
+    const zd = sandbox.zendesk.url;
+    expect((await call(hs, 'GET', '/crm/v3/objects/contacts', undefined, { Authorization: 'Bearer demo-token' })).status).toBe(200);
+    expect((await call(mc, 'GET', '/3.0/lists/a1b2c3/members', undefined, basic('any-name', 'demo-key-us1'))).status).toBe(200);
+    expect((await call(zd, 'GET', '/api/v2/users.json', undefined, basic('demo@example.com/token', 'demo-token'))).status).toBe(200);
+    const oldHs = await call(hs, 'GET', '/crm/v3/objects/contacts', undefined, { Authorization: 'Bearer sandbox-hubspot-token' });
+    expect(oldHs).toMatchObject({ status: 401, body: { status: 'error', category: 'INVALID_AUTHENTICATION' } });
+    const oldMc = await call(mc, 'GET', '/3.0/lists/a1b2c3/members', undefined, basic('anyone', '0123456789abcdef0123456789abcdef-us21'));
+    expect(oldMc).toMatchObject({ status: 401, body: { title: 'API Key Invalid', status: 401 } });
+    const oldZd = await call(zd, 'GET', '/api/v2/users.json', undefined, basic('ops@acme.test/token', 'sandbox-zendesk-token'));
+    expect(oldZd).toMatchObject({ status: 401, body: { error: "Couldn't authenticate you" } });
   });
 
   it('generates the same people for the same seed, each in at least one app', () => {

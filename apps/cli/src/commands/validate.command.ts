@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ConfigError, type ConfigIssue } from '@tandem/core';
-import { formatIssue, loadConfig, type TandemConfig } from '@tandem/config';
+import { loadConfig, type TandemConfig } from '@tandem/config';
 import { EXIT, type CliContext } from '../context.js';
-import { configFile } from '../config-file.js';
+import { configFile, printIssues } from '../config-file.js';
 
 /** `tandem validate [-c FILE]`: schema and semantic checks; exit 0 when valid, 2 with every issue when not. */
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -24,10 +24,6 @@ export function registerValidate(program: Command, ctx: CliContext): void {
         ctx.exitCode = EXIT.user;
       }
     });
-}
-
-function printIssues(issues: readonly ConfigIssue[], ctx: CliContext): void {
-  for (const issue of issues) ctx.stderr(`${formatIssue(issue)}\n`);
 }
 
 function plural(count: number, word: string): string {

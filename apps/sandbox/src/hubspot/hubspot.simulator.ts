@@ -39,7 +39,7 @@ export interface HubspotSettings {
 }
 
 export const HUBSPOT_DEFAULTS: HubspotSettings = {
-  tokens: ['sandbox-hubspot-token'],
+  tokens: ['demo-token'],
   expiredTokens: [],
   searchLagMs: 0,
   searchPerSecond: 4,

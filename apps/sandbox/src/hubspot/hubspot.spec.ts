@@ -4,7 +4,7 @@ import type { RunningServer } from '../common/server.js';
 import { call, startReceiver, startSim } from '../common/test-kit.js';
 import { HubspotSimulator, type HubspotSettings } from './hubspot.simulator.js';
 
-const AUTH = { Authorization: 'Bearer sandbox-hubspot-token' };
+const AUTH = { Authorization: 'Bearer demo-token' };
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('HubSpot simulator', () => {

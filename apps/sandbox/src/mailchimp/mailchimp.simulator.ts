@@ -10,7 +10,7 @@ import { formatMailchimpDelivery, type MailchimpEvent, type MailchimpEventType }
 import { renderMergeFields } from './mailchimp.merge-fields.js';
 
 export interface MailchimpSettings {
-  /** Accepted API keys (`<32 hex>-<dc>`), sent as the Basic-auth password. */
+  /** Accepted API keys (`<key>-<dc>`, e.g. `demo-key-us1`), sent as the Basic-auth password with any user name. */
   apiKeys: string[];
   oauthTokens: string[];
   listIds: string[];
@@ -33,7 +33,7 @@ export interface MailchimpSettings {
 }
 
 export const MAILCHIMP_DEFAULTS: MailchimpSettings = {
-  apiKeys: ['0123456789abcdef0123456789abcdef-us21'],
+  apiKeys: ['demo-key-us1'],
   oauthTokens: [],
   listIds: ['a1b2c3'],
   maxConcurrent: 10,
@@ -48,7 +48,8 @@ export const MAILCHIMP_DEFAULTS: MailchimpSettings = {
   webhookRetryBaseMs: 50,
 };
 
-const KEY_FORMAT = /^[0-9a-f]{32}-[a-z]{2,4}\d+$/;
+// Real keys are 32 hex digits; the sandbox's demo key is not, so only the data-centre suffix is required.
+const KEY_FORMAT = /^[0-9a-z-]+-[a-z]{2,4}\d+$/;
 
 export interface HookConfig {
   id: string;

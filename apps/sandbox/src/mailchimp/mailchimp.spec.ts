@@ -4,7 +4,7 @@ import type { RunningServer } from '../common/server.js';
 import { call, startReceiver, startSim } from '../common/test-kit.js';
 import { MailchimpSimulator, type MailchimpSettings } from './mailchimp.simulator.js';
 
-const KEY = '0123456789abcdef0123456789abcdef-us21';
+const KEY = 'demo-key-us1';
 const AUTH = { Authorization: `Basic ${Buffer.from(`anyone:${KEY}`).toString('base64')}` };
 const MEMBERS = '/3.0/lists/a1b2c3/members';
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

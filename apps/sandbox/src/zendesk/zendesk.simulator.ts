@@ -37,8 +37,8 @@ export interface ZendeskSettings {
 }
 
 export const ZENDESK_DEFAULTS: ZendeskSettings = {
-  agentEmail: 'ops@acme.test',
-  apiTokens: ['sandbox-zendesk-token'],
+  agentEmail: 'demo@example.com',
+  apiTokens: ['demo-token'],
   oauthTokens: ['sandbox-zendesk-oauth'],
   accountId: 12345,
   requestsPerMinute: 700,

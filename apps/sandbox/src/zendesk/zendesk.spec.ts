@@ -4,7 +4,7 @@ import type { RunningServer } from '../common/server.js';
 import { call, startReceiver, startSim } from '../common/test-kit.js';
 import { ZendeskSimulator, type ZendeskSettings } from './zendesk.simulator.js';
 
-const AUTH = { Authorization: `Basic ${Buffer.from('ops@acme.test/token:sandbox-zendesk-token').toString('base64')}` };
+const AUTH = { Authorization: `Basic ${Buffer.from('demo@example.com/token:demo-token').toString('base64')}` };
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('Zendesk simulator', () => {
@@ -26,7 +26,7 @@ describe('Zendesk simulator', () => {
     await boot();
     expect((await zd('GET', '/api/v2/users.json')).status).toBe(200);
     expect((await call(server.url, 'GET', '/api/v2/users.json', undefined, { Authorization: 'Bearer sandbox-zendesk-oauth' })).status).toBe(200);
-    const bad = await call(server.url, 'GET', '/api/v2/users.json', undefined, { Authorization: `Basic ${Buffer.from('ops@acme.test:sandbox-zendesk-token').toString('base64')}` });
+    const bad = await call(server.url, 'GET', '/api/v2/users.json', undefined, { Authorization: `Basic ${Buffer.from('demo@example.com:demo-token').toString('base64')}` });
     expect(bad.status).toBe(401);
   });
 

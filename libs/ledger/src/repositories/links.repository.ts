@@ -158,9 +158,12 @@ export class LinksRepository {
     return out;
   }
 
-  /** Links of live members holding this normalised key (several links mean a duplicate, never merged silently). */
-  async findByMatchKey(sync: string, key: MatchKey): Promise<LinkState[]> {
-    const hits = await this.matchKeyHits(sync, [key]);
+  /**
+   * Links of live members holding this normalised key (several links mean a duplicate, never merged silently).
+   * `includeDeleted` also returns deleted links and members (erasure must find people deleted earlier too).
+   */
+  async findByMatchKey(sync: string, key: MatchKey, options: { includeDeleted?: boolean } = {}): Promise<LinkState[]> {
+    const hits = await this.matchKeyHits(sync, [key], options);
     return this.loadMany(hits.map((h) => h.linkId));
   }
 
@@ -168,15 +171,15 @@ export class LinksRepository {
    * Batch lookup for the match step: every (key, member) pair where a live member of a live link in `sync` stores
    * the key's hash. One GIN-indexed query for the whole cycle's keys.
    */
-  async matchKeyHits(sync: string, keys: MatchKey[]): Promise<MatchKeyHit[]> {
+  async matchKeyHits(sync: string, keys: MatchKey[], options: { includeDeleted?: boolean } = {}): Promise<MatchKeyHit[]> {
     const byHash = new Map(keys.map((k) => [this.ctx.hash(k), k]));
     if (byHash.size === 0) return [];
-    const rows = await this.ctx.dataSource.manager
+    const qb = this.ctx.dataSource.manager
       .createQueryBuilder(LinkMemberEntity, 'm')
       .innerJoin('m.link', 'l')
-      .where('m.sync = :sync', { sync })
-      .andWhere('m.deleted = false')
-      .andWhere('l.deleted_at IS NULL')
+      .where('m.sync = :sync', { sync });
+    if (!options.includeDeleted) qb.andWhere('m.deleted = false').andWhere('l.deleted_at IS NULL');
+    const rows = await qb
       .andWhere('m.match_keys && :hashes', { hashes: [...byHash.keys()] })
       .orderBy('m.app', 'ASC')
       .getMany();
