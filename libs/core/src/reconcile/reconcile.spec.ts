@@ -134,3 +134,15 @@ describe('reconcile — repair and creates (rules 8, 9)', () => {
     expect(result.members.map((m) => m.app)).toEqual(['crm', 'desk']);
   });
 });
+
+describe('reconcile — a create found again by key after a crash', () => {
+  it('keeps an edit the app received after our create landed, instead of treating the record as a first link', () => {
+    const pendingDesk = member('desk', null, null, { pending: [{ agreedVersion: 1, op: 'create', fields: raw('desk', desk0) }] });
+    const state = link(agreed0, [member('crm', 'c1', raw('crm', crm0)), pendingDesk]);
+    const edited = observed('desk', 'd9', raw('desk', { ...desk0, 'user_fields.first_name': 'Augusta' }));
+    const result = reconcile(spec, state, [edited], NOW);
+    expect(result.agreed.first_name).toBe('Augusta');
+    expect(result.patches.find((p) => p.app === 'crm')?.canonical.first_name).toBe('Augusta');
+    expect(result.members.find((m) => m.app === 'desk')?.externalId).toBe('d9');
+  });
+});

@@ -37,6 +37,13 @@ function fresher(a: Observation | null, b: Observation): Observation {
   return a && isOlderVersion(b.version, a.version) ? a : b;
 }
 
+/** The raw fields of the member's newest pending create, or null when it has none. */
+function createdImage(member: MemberState): MemberState['shadow'] {
+  const creates = member.pending.filter((p) => p.op === 'create');
+  const newest = creates.reduce<(typeof creates)[number] | null>((a, b) => (a && a.agreedVersion >= b.agreedVersion ? a : b), null);
+  return newest ? { ...newest.fields } : null;
+}
+
 /**
  * Rule 1 — stale observations lose. Each member gets its freshest observation; one older than the member's stored
  * `appVersion` (a page read before a fresher webhook fetch) is dropped and flagged `stale`. Observations of records
@@ -51,8 +58,9 @@ export function buildViews(link: LinkState, observations: Observation[]): { view
       flags.push({ kind: 'stale', app: member.app, message: `dropped a ${member.app} read older than the version already seen` });
       obs = null;
     }
-    // A create whose outcome was unknown, found again by key (§6.4): the observation names its id.
-    const paired = obs && member.externalId === null ? { ...member, externalId: obs.externalId } : member;
+    // A create whose outcome was unknown, found again by key (§6.4): the observation names its id, and what we
+    // sent is its baseline, so a value the app changed since our create is an edit, not a first link.
+    const paired = obs && member.externalId === null ? { ...member, externalId: obs.externalId, shadow: member.shadow ?? createdImage(member) } : member;
     return { member: paired, obs };
   });
   return { views, flags };
