@@ -57,6 +57,12 @@ describe.each(targets)('bulk link saves on %s', (target) => {
     expect(await ledger.links.count('bulk-b')).toBe(2);
   });
 
+  it('keeps every link when many callers create links at once (the engine runs workers concurrently)', async () => {
+    const created = await Promise.all(Array.from({ length: 40 }, (_, i) => ledger.links.create('bulk-d', { members: [member('crm', `k-${i}`)] })));
+    expect(new Set(created.map((l) => l.linkId)).size).toBe(40);
+    expect(await ledger.links.count('bulk-d')).toBe(40);
+  });
+
   it('refuses the whole chunk when one link was saved by someone else since it was loaded', async () => {
     const ids = await ledger.links.createMany('bulk-c', [0, 1].map((i) => ({ agreedVersion: 1, members: [member('crm', `x-${i}`)] })));
     const [first, second] = await ledger.links.loadMany(ids);

@@ -108,8 +108,10 @@ describe.each(targets)('ledger locks on %s', (target) => {
 
   if (target === 'pglite') {
     it('needs the in-process mutex on PGlite: its advisory lock is granted to two connections at once', async () => {
-      const a = ledger.dataSource.createQueryRunner();
-      const b = ledger.dataSource.createQueryRunner();
+      // The ledger itself uses one embedded connection; this demonstration opens a second ledger with two.
+      const two = await openTestLedger('pglite', { poolSize: 2 });
+      const a = two.ledger.dataSource.createQueryRunner();
+      const b = two.ledger.dataSource.createQueryRunner();
       try {
         const take = async (qr: typeof a): Promise<boolean> =>
           ((await qr.query('SELECT pg_try_advisory_lock(4242) AS ok')) as Array<{ ok: boolean }>)[0].ok;
@@ -118,8 +120,9 @@ describe.each(targets)('ledger locks on %s', (target) => {
         await a.query('SELECT pg_advisory_unlock_all()');
         await a.release();
         await b.release();
+        await two.dispose();
       }
-    });
+    }, LEDGER_TIMEOUT_MS);
   }
 
   if (target === 'postgres') {

@@ -83,16 +83,23 @@ export class Ledger {
    * On Postgres an advisory lock keeps two engine processes starting together from migrating at once.
    */
   async migrate(): Promise<string[]> {
+    const createSchema = `CREATE SCHEMA IF NOT EXISTS "${this.schema.replace(/"/g, '""')}"`;
+    if (this.kind === 'pglite') {
+      // One process, one connection: nothing else can migrate concurrently, and holding a second connection for a
+      // lock would deadlock the embedded pool.
+      await this.dataSource.query(createSchema);
+      return (await this.dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    }
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     const lockKey = advisoryKey(this.schema, 'sync', '\u0000migrations');
     try {
-      if (this.kind === 'postgres') await runner.query('SELECT pg_advisory_lock($1::bigint)', [lockKey]);
-      await runner.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema.replace(/"/g, '""')}"`);
+      await runner.query('SELECT pg_advisory_lock($1::bigint)', [lockKey]);
+      await runner.query(createSchema);
       const applied = await this.dataSource.runMigrations({ transaction: 'each' });
       return applied.map((m) => m.name);
     } finally {
-      if (this.kind === 'postgres') await runner.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey]);
+      await runner.query('SELECT pg_advisory_unlock($1::bigint)', [lockKey]);
       await runner.release();
     }
   }

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { LEDGER_ENTITIES } from './entities/index.js';
 import { LEDGER_MIGRATIONS } from './ledger-migrations.js';
-import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { LedgerError } from './errors.js';
 import { Ledger, type LedgerKind } from './ledger.js';
 import { DEV_KEY_SECRET } from './match-keys.js';
@@ -26,7 +26,10 @@ export interface OpenLedgerOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** Clock for every timestamp the ledger writes (default: the system clock). */
   clock?: () => Date;
-  /** Pool size (default 10 on Postgres, 8 embedded: the embedded server refuses more than 10 connections). */
+  /**
+   * Pool size (default 10 on Postgres; 1 embedded). PGlite has one backend session: two connections interleaving
+   * extended-protocol messages clobber each other's unnamed portal, so embedded queries go through one connection.
+   */
   poolSize?: number;
 }
 
@@ -55,7 +58,7 @@ export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledge
     // Ids are made in code; nothing needs an extension, and PGlite lacks uuid-ossp.
     installExtensions: false,
     applicationName: 'tandem',
-    extra: { max: options.poolSize ?? (embedded ? EMBEDDED_MAX_CONNECTIONS - 2 : 10) },
+    extra: { max: options.poolSize ?? (embedded ? 1 : 10) },
   });
   try {
     await dataSource.initialize();
