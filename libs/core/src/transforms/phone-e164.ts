@@ -54,9 +54,23 @@ function readPhone(raw: unknown, options: Record<string, unknown>): TransformOut
   if (text === null) return notObserved('not a phone number');
   const cleaned = cleanText(text);
   if (cleaned === '') return EMPTY;
-  const number = parse(cleaned, region, options.strict === true);
-  return number ? observed(canonicalOf(number)) : notObserved(`not a phone number in region ${region}`);
+  const strict = options.strict === true;
+  const key = `${region}\u0000${strict ? 1 : 0}\u0000${cleaned}`;
+  const known = parsed.get(key);
+  if (known) return known;
+  const number = parse(cleaned, region, strict);
+  const outcome = number ? observed(canonicalOf(number)) : notObserved(`not a phone number in region ${region}`);
+  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
+  parsed.set(key, Object.freeze(outcome));
+  return outcome;
 }
+
+/**
+ * Parsing is most of the reconciler's time (every linked phone is read on every cycle), and the outcome depends
+ * only on the text, region and strictness: remember recent outcomes. Bounded; emptied when full.
+ */
+const PARSE_CACHE_LIMIT = 50_000;
+const parsed = new Map<string, TransformOutcome>();
 
 /**
  * E.164 (with `;ext=`), or the app's national or international format. A number from outside the app's region is
