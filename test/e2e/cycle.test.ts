@@ -1,10 +1,10 @@
 /**
  * The sync cycle end to end, on PGlite and on Postgres: three memory apps holding overlapping people.
  */
-import { explainRecord } from '@tandem/runtime';
+import { explainRecord, runCycle } from '@tandem/runtime';
 import type { Ledger } from '@tandem/ledger';
 import { LEDGER_TIMEOUT_MS, ledgerTargets, openTestLedger, type TestLedger } from '../ledger/targets.js';
-import { duplicateEmails, findByEmail, live, makeWorld, writesOf, type World } from './world.js';
+import { CONTACTS, duplicateEmails, findByEmail, live, makeWorld, specFrom, writesOf, type World } from './world.js';
 
 const targets = await ledgerTargets();
 
@@ -167,6 +167,17 @@ describe.each(targets)('the sync cycle on %s', (target) => {
     await w.cycle();
     const after = await w.cycle({ mode: 'plan' });
     expect(writesOf(after)).toBe(0);
+  });
+
+  it('plans zero writes after a config edit that changes no values (a trim transform on trimmed names)', async () => {
+    const w = makeWorld(ledger);
+    seedOverlap(w);
+    await w.cycle();
+    const edited = specFrom(CONTACTS.replace('first_name: { crm: firstname, mail: firstname, desk: firstname }', 'first_name: { crm: firstname, mail: firstname, desk: firstname, transform: trim }'), w.spec.name);
+    expect(edited.fields.find((f) => f.name === 'first_name')?.transform?.name).toBe('trim');
+    const plan = await runCycle(edited, w.env, { mode: 'plan' });
+    expect(plan.status).toBe('succeeded');
+    expect(writesOf(plan)).toBe(0);
   });
 
   it('stops when an app that holds linked records suddenly reads empty, deleting nothing', async () => {
