@@ -104,7 +104,6 @@ async function execute(spec: SyncSpec, env: SyncEnvironment, options: CycleOptio
   }
   await finishRun(env, runId, status === 'aborted' ? 'failed' : status, tally, error?.message ?? null);
   options.onProgress?.({ stage: 'done', done: 1 });
-  env.logger?.info({ sync: spec.name, runId, status, counts: tally.flat() }, 'cycle finished');
   return { runId, sync: spec.name, mode, status, apps: tally.apps, samples: tally.samples, flags: tally.flags, heldDeletes, startedAt, finishedAt: now(), ...(error ? { error } : {}) };
 }
 
