@@ -1,6 +1,7 @@
 /**
  * The sync the benchmarks run: a CRM (HubSpot), an email tool (Mailchimp) and a helpdesk (Zendesk), parsed from
  * YAML by the real config loader so the bench measures the spec users actually get. Field paths are the ones the sandbox simulators store.
+ * The helpdesk's required name falls back to the email: the sandbox seeds some people without a name.
  */
 import { parseConfig } from '@tandem/config';
 import type { SyncSpec } from '@tandem/core';
@@ -19,25 +20,25 @@ export function benchYaml(urls: BenchUrls = LOOPBACK): string {
 connections:
   crm:
     type: hubspot
-    token: sandbox-hubspot-token
+    token: demo-token
     baseUrl: ${urls.hubspot}
   mail:
     type: mailchimp
-    apiKey: 0123456789abcdef0123456789abcdef-us21
+    apiKey: demo-key-us1
     listId: a1b2c3
     baseUrl: ${urls.mailchimp}
   desk:
     type: zendesk
     baseUrl: ${urls.zendesk}
-    email: ops@acme.test
-    token: sandbox-zendesk-token
+    email: demo@example.com
+    token: demo-token
 
 syncs:
   contacts:
     members:
       crm: { object: contacts }
       mail: { object: members, onCreate: { status: subscribed } }
-      desk: { object: users, onCreate: { name: "{first_name} {last_name}" } }
+      desk: { object: users, onCreate: { name: "{first_name} {last_name} {email}" } }
     match: [email]
     authority: [crm, desk, mail]
     fields:

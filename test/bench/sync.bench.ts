@@ -53,7 +53,7 @@ function connectors(sb: Sandbox, hubspotLimits?: { requestsPerWindow: number; wi
 }
 
 /** A fresh ledger: Postgres in its own schema when reachable (dropped after), else embedded PGlite in memory. */
-async function benchLedger(): Promise<{ ledger: Ledger; label: string; dispose(): Promise<void> }> {
+export async function benchLedger(): Promise<{ ledger: Ledger; label: string; dispose(): Promise<void> }> {
   if (await postgresReachable()) {
     const schema = `bench_sync_${process.pid}_${randomBytes(3).toString('hex')}`;
     const ledger = await openLedger({ databaseUrl: BENCH_DATABASE_URL, schema });

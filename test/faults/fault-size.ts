@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * How big a fault run is. CI (`npm test`) runs the small size; `TANDEM_FAULTS=large` runs the large one
  * (10,000 simulated histories, 10,000 fuzz cases per input kind).
@@ -25,8 +28,16 @@ export class Tally {
     return `faults: ${this.scenarios} scenarios, ${this.lost} lost, ${this.duplicated} duplicated, ${this.doubleWrites} double writes, ${this.crashes} crashes (${label})`;
   }
 
-  /** Printed straight to stdout so it shows in CI logs without Jest's console decoration. */
+  /**
+   * Printed straight to stdout so it shows in CI logs without Jest's console decoration, and saved as JSON under
+   * test/faults/.tally/ so test/faults/tally-teardown.js can print one line for the whole run.
+   */
   print(label: string): void {
     process.stdout.write(`${this.line(label)}\n`);
+    const dir = join(process.cwd(), 'test', 'faults', '.tally');
+    mkdirSync(dir, { recursive: true });
+    const file = `${label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.json`;
+    const { scenarios, lost, duplicated, doubleWrites, crashes } = this;
+    writeFileSync(join(dir, file), `${JSON.stringify({ label, scenarios, lost, duplicated, doubleWrites, crashes, at: new Date().toISOString() })}\n`);
   }
 }

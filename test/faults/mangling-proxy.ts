@@ -13,7 +13,9 @@ export type Damage =
   | { kind: 'replace'; body: unknown }
   | { kind: 'node'; pick: number; value: unknown }
   | { kind: 'garbage'; bytes: Uint8Array }
-  | { kind: 'drop'; at: number };
+  | { kind: 'drop'; at: number }
+  /** Holds the request `ms` before forwarding it (`before`) or holds the app's answer `ms` (a client timeout). */
+  | { kind: 'delay'; ms: number; before: boolean };
 
 export interface ManglingProxy {
   url: string;
@@ -50,27 +52,41 @@ function damaged(damage: Damage, body: Buffer): Buffer {
       return Buffer.from(damage.bytes);
     case 'node': {
       try {
-        return Buffer.from(JSON.stringify(swapNode(JSON.parse(body.toString('utf8')), damage.pick, damage.value)) ?? '');
+        return Buffer.from(
+          JSON.stringify(swapNode(JSON.parse(body.toString('utf8')), damage.pick, damage.value)) ?? '',
+        );
       } catch {
         return body;
       }
     }
     case 'pass':
     case 'status':
+    case 'delay':
       return body;
   }
 }
 
-async function forward(target: string, req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+async function forward(
+  target: string,
+  req: http.IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-  const res = await fetch(`${target}${req.url ?? '/'}`, { method: req.method, headers, body: body.length > 0 ? body : undefined });
+  for (const [k, v] of Object.entries(req.headers))
+    if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+  const res = await fetch(`${target}${req.url ?? '/'}`, {
+    method: req.method,
+    headers,
+    body: body.length > 0 ? body : undefined,
+  });
   const out: Record<string, string> = {};
   res.headers.forEach((v, k) => {
     if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(k)) out[k] = v;
   });
   return { status: res.status, headers: out, body: Buffer.from(await res.arrayBuffer()) };
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function startManglingProxy(target: string): Promise<ManglingProxy> {
   let queue: Damage[] = [];
@@ -79,25 +95,38 @@ export async function startManglingProxy(target: string): Promise<ManglingProxy>
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const damage = queue.shift() ?? { kind: 'pass' };
-      forward(target, req, Buffer.concat(chunks)).then(
-        (upstream) => {
-          const body = damaged(damage, upstream.body);
-          const status = damage.kind === 'status' ? damage.status : upstream.status;
-          const headers = damage.kind === 'status' && damage.retryAfter !== undefined ? { ...upstream.headers, 'retry-after': damage.retryAfter } : upstream.headers;
-          if (damage.kind === 'drop') {
-            // Promise more than is sent, then cut the connection: the client sees a broken response.
-            res.writeHead(status, { ...headers, 'content-length': String(upstream.body.length + 10) });
-            res.write(body, () => res.socket?.destroy());
-            return;
-          }
-          res.writeHead(status, { ...headers, 'content-length': String(body.length) });
-          res.end(body);
-        },
-        () => {
-          res.writeHead(502);
-          res.end();
-        },
-      );
+      const hold = (before: boolean) =>
+        damage.kind === 'delay' && damage.before === before ? sleep(damage.ms) : Promise.resolve();
+      hold(true)
+        .then(() => forward(target, req, Buffer.concat(chunks)))
+        .then(async (upstream) => {
+          await hold(false);
+          return upstream;
+        })
+        .then(
+          (upstream) => {
+            if (res.destroyed) return;
+            const body = damaged(damage, upstream.body);
+            const status = damage.kind === 'status' ? damage.status : upstream.status;
+            const headers =
+              damage.kind === 'status' && damage.retryAfter !== undefined
+                ? { ...upstream.headers, 'retry-after': damage.retryAfter }
+                : upstream.headers;
+            if (damage.kind === 'drop') {
+              // Promise more than is sent, then cut the connection: the client sees a broken response.
+              res.writeHead(status, { ...headers, 'content-length': String(upstream.body.length + 10) });
+              res.write(body, () => res.socket?.destroy());
+              return;
+            }
+            res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+            res.end(body);
+          },
+          () => {
+            if (res.destroyed) return;
+            res.writeHead(502);
+            res.end();
+          },
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -6,8 +6,9 @@
 import { parseConfig } from '@tandem/config';
 import { canonEqual, readField, getPath, type SyncSpec } from '@tandem/core';
 import type { Ledger } from '@tandem/ledger';
-import { MemoryApp, MemoryConnector } from '@tandem/connectors/memory';
-import { runCycle, type CycleReport } from '@tandem/runtime';
+import type { ChangeHint } from '@tandem/connector-sdk';
+import { MemoryApp, MemoryConnector, memoryWebhookRequest, type MemoryEvent } from '@tandem/connectors/memory';
+import { runCycle, type CycleReport, type RecordRef } from '@tandem/runtime';
 
 export const APPS = ['crm', 'mail', 'desk'] as const;
 export type App = (typeof APPS)[number];
@@ -56,6 +57,22 @@ const national = (v: unknown) => (typeof v === 'string' ? v.replace(/^\+1(\d{3})
  */
 export const simTime = { now: Date.parse('2026-03-01T09:00:00Z') };
 
+const WEBHOOK_SECRET = 'sim-webhook-secret';
+
+/** How one webhook delivery of an app's pending events is mangled (bit i of a mask applies to event i mod 16). */
+export interface Delivery {
+  /** Events lost for good. */
+  drop: number;
+  /** Events left pending for a later delivery (so they arrive after newer ones). */
+  hold: number;
+  /** Events sent twice in the delivery. */
+  dup: number;
+  /** Sent newest first. */
+  reverse: boolean;
+  /** The whole delivery arrives again after it was processed (a provider retry). */
+  redeliver: boolean;
+}
+
 export class SimWorld {
   get now(): number {
     return simTime.now;
@@ -77,10 +94,45 @@ export class SimWorld {
       desk: new MemoryApp({ clock, reformat: { phone: national }, writeResponseOmitsRecord: true }),
     };
     this.connectors = {
-      crm: new MemoryConnector(this.apps.crm, { fieldTimestamps: true }),
-      mail: new MemoryConnector(this.apps.mail),
-      desk: new MemoryConnector(this.apps.desk),
+      crm: new MemoryConnector(this.apps.crm, { fieldTimestamps: true, webhookSecret: WEBHOOK_SECRET }),
+      mail: new MemoryConnector(this.apps.mail, { webhookSecret: WEBHOOK_SECRET }),
+      desk: new MemoryConnector(this.apps.desk, { webhookSecret: WEBHOOK_SECRET }),
     };
+  }
+
+  /** Events each app would send by webhook and that no delivery has carried yet (our own writes' echoes included). */
+  readonly outbox: Record<App, MemoryEvent[]> = { crm: [], mail: [], desk: [] };
+
+  private collect(): void {
+    for (const app of APPS) this.outbox[app].push(...this.apps[app].takeEvents());
+  }
+
+  /**
+   * One webhook delivery of `app`'s pending events, mangled as `how` says, through the connector's signature check
+   * and parser, then the targeted cycle the engine would run for it (the changed records fetched by id, the other
+   * hints applied). Returns the cycles' reports (two when redelivered).
+   */
+  async deliver(app: App, how: Delivery): Promise<CycleReport[]> {
+    this.collect();
+    const pending = this.outbox[app];
+    const bit = (mask: number, i: number) => ((mask >> i % 16) & 1) === 1;
+    const sent = pending.flatMap((e, i) => (bit(how.hold, i) || bit(how.drop, i) ? [] : bit(how.dup, i) ? [e, e] : [e]));
+    this.outbox[app] = pending.filter((_, i) => bit(how.hold, i));
+    if (how.reverse) sent.reverse();
+    if (sent.length === 0) return [];
+    const handler = this.connectors[app].webhooks;
+    if (!handler) throw new Error(`${app} has no webhook handler`);
+    const req = memoryWebhookRequest(sent, { secret: WEBHOOK_SECRET, timestamp: this.now });
+    handler.verify(req);
+    const hints: ChangeHint[] = handler.parse(req);
+    const records: RecordRef[] = [...new Set(hints.filter((h) => h.kind === 'changed').map((h) => h.id))].map((id) => ({ app, id }));
+    const others = hints.filter((h) => h.kind !== 'changed').map((hint) => ({ app, hint }));
+    const reports: CycleReport[] = [];
+    for (let round = 0; round < (how.redeliver ? 2 : 1); round += 1) {
+      this.tick();
+      reports.push(await runCycle(this.spec, { ledger: this.ledger, connectors: this.connectors, now: () => this.now }, { trigger: 'webhook', records, hints: others }));
+    }
+    return reports;
   }
 
   tick(ms = 1000): void {
@@ -88,6 +140,7 @@ export class SimWorld {
   }
 
   cycle(): Promise<CycleReport> {
+    this.collect();
     this.tick();
     return runCycle(this.spec, { ledger: this.ledger, connectors: this.connectors, now: () => this.now });
   }
