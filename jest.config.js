@@ -20,5 +20,7 @@ export default {
   },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
+  // Sums the fault suite's per-file tallies into one line: faults: N scenarios, 0 lost, 0 duplicated, …
+  globalTeardown: '<rootDir>/test/faults/tally-teardown.js',
   maxWorkers: 2,
 };

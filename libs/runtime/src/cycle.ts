@@ -2,12 +2,11 @@
  * One sync cycle (DESIGN §6): lock → run row → read → pair and match → hold mass deletes → reconcile, write-ahead,
  * write, settle (per chunk) → cursors → finish. `plan` mode runs the same decisions and writes nothing anywhere.
  */
-import type { SyncSpec } from '@tandem/core';
+import { TandemError, type SyncSpec } from '@tandem/core';
 import type { FinishedStatus, RetryRow } from '@tandem/ledger';
 import type { CycleOptions, CycleReport, CycleStatus, SyncEnvironment } from './api.js';
 import { applyWork } from './apply-phase.js';
 import { CycleTally } from './counts.js';
-import { CycleAbortedError } from './errors.js';
 import { gather, type Gathered } from './gather.js';
 import { holdMassDeletes } from './holds.js';
 import { applyLeavers } from './leavers.js';
@@ -61,7 +60,8 @@ async function execute(spec: SyncSpec, env: SyncEnvironment, options: CycleOptio
     const nowMs = env.ledger.now().getTime();
     const waiting = new Set(retries.filter((r) => r.linkId && (r.dead || r.nextAt.getTime() > nowMs)).map((r) => `${r.app}|${r.linkId}`));
     const repairIds = mode === 'sync' && !options.records ? await repairable(spec, env, retries, nowMs) : [];
-    const work = await pairObservations({ spec, ledger: env.ledger, connectors: env.connectors, tally, repairIds }, gathered);
+    const work = await pairObservations({ spec, ledger: env.ledger, connectors: env.connectors, tally, repairIds, targeted: options.records !== undefined }, gathered);
+    for (const pair of work.unsure) waiting.add(pair);
     options.onProgress?.({ stage: 'match', done: work.existing.size + work.groups.length });
     const held = options.approveRun ? null : await holdMassDeletes(spec, env.ledger, work);
     if (held) {
@@ -94,7 +94,9 @@ async function execute(spec: SyncSpec, env: SyncEnvironment, options: CycleOptio
     if (options.approveRun && runId) await env.ledger.runs.markApproved(options.approveRun, runId);
     if (status === 'succeeded' && tally.total('failed') > 0) status = 'failed';
   } catch (err) {
-    if (!(err instanceof CycleAbortedError)) {
+    // A connector or ledger failure outside the per-record paths (a lookup under a 429 storm, a lost database)
+    // ends the cycle as aborted with its code; what was committed stays, cursors did not move. Anything else is a bug.
+    if (!(err instanceof TandemError)) {
       await finishRun(env, runId, 'failed', tally, err instanceof Error ? err.message : String(err));
       throw err;
     }

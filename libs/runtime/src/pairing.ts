@@ -3,7 +3,7 @@
  * creates left pending by a crash are found again by key (never created twice); rekeys move members; the rest
  * are matched across ALL apps at once — only then may anything be created. Duplicates are held, never merged.
  */
-import type { ChangeHint, Connector } from '@tandem/connector-sdk';
+import type { AppRecord, ChangeHint, Connector } from '@tandem/connector-sdk';
 import {
   matchRecords,
   recordKeys,
@@ -18,7 +18,7 @@ import type { Ledger, MatchKey } from '@tandem/ledger';
 import type { CycleTally } from './counts.js';
 import type { Gathered } from './gather.js';
 import { connectorOf } from './gather.js';
-import { toObservation, memberOf } from './read-phase.js';
+import { inFilter, memberOf, toObservation } from './read-phase.js';
 
 /** A new link to create: the records that form it (at most one per app). */
 export interface NewGroup {
@@ -34,6 +34,8 @@ export interface WorkSet {
   groups: NewGroup[];
   /** Linked records that left their member's filter, by app. */
   leavers: { app: AppName; externalId: string; linkId: string }[];
+  /** `app|linkId` pairs not to write this cycle: whether a pending create landed could not be checked. */
+  unsure: Set<string>;
 }
 
 export interface PairingInput {
@@ -43,6 +45,8 @@ export interface PairingInput {
   tally: CycleTally;
   /** Links to reconcile even without observations (members behind, unsettled intents). */
   repairIds: string[];
+  /** A targeted cycle (webhooks): the other apps were not read, so new records are looked up there by key first. */
+  targeted: boolean;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -71,7 +75,7 @@ export async function applyHints(spec: SyncSpec, ledger: Ledger, hints: { app: A
 /** Sorts the cycle's observations into existing links, joins and new groups. */
 export async function pairObservations(input: PairingInput, gathered: Gathered): Promise<WorkSet> {
   const { spec, ledger } = input;
-  const work: WorkSet = { existing: new Map(), joins: new Map(), groups: [], leavers: [] };
+  const work: WorkSet = { existing: new Map(), joins: new Map(), groups: [], leavers: [], unsure: new Set() };
   for (const id of input.repairIds) work.existing.set(id, []);
   const unlinked: Observation[] = [];
   for (const [app, read] of gathered.reads) {
@@ -88,7 +92,8 @@ export async function pairObservations(input: PairingInput, gathered: Gathered):
     }
   }
   const claimed = await claimPendingCreates(input, work);
-  await matchUnlinked(input, work, unlinked.filter((o) => !claimed.has(`${o.app}:${o.externalId}`)));
+  const fresh = unlinked.filter((o) => !claimed.has(`${o.app}:${o.externalId}`));
+  await matchUnlinked(input, work, input.targeted ? await withCounterparts(input, gathered, fresh) : fresh);
   return work;
 }
 
@@ -103,7 +108,15 @@ async function claimPendingCreates(input: PairingInput, work: WorkSet): Promise<
     const links = await input.ledger.links.loadMany(ids.slice(i, i + 500));
     for (const link of links) {
       for (const member of link.members.filter((m) => m.externalId === null && m.pending.some((p) => p.op === 'create'))) {
-        const obs = await findCreated(input, link, member.app);
+        let obs: Observation | null;
+        try {
+          obs = await findCreated(input, link, member.app);
+        } catch (err) {
+          // Not knowing whether our create landed, creating again could make a duplicate: wait for a later cycle.
+          work.unsure.add(`${member.app}|${link.linkId}`);
+          input.tally.flag({ kind: 'unsure', app: member.app, linkId: link.linkId, message: `could not look up a pending create in ${member.app} (${(err as { code?: string }).code ?? 'error'}); not written this cycle` });
+          continue;
+        }
         if (!obs) continue;
         claimed.add(`${obs.app}:${obs.externalId}`);
         push(work.existing, link.linkId, obs);
@@ -127,6 +140,41 @@ async function findCreated(input: PairingInput, link: LinkState, app: AppName): 
     if (found) return toObservation(input.spec, app, found);
   }
   return null;
+}
+
+/**
+ * A targeted cycle read only the records a webhook named. Before any of them can be created elsewhere, each other app
+ * is asked by match key for records of the same person the ledger has not linked yet (DESIGN §6.2: match across ALL
+ * apps before any create). If an app cannot be asked, the new records wait for the next full or scheduled cycle.
+ */
+async function withCounterparts(input: PairingInput, gathered: Gathered, fresh: Observation[]): Promise<Observation[]> {
+  if (fresh.length === 0) return fresh;
+  const found: Observation[] = [];
+  for (const app of Object.keys(input.spec.members)) {
+    const member = memberOf(input.spec, app);
+    const seen = gathered.reads.get(app)?.observations;
+    for (const name of input.spec.match) {
+      const field = input.spec.fields.find((f) => f.name === name);
+      const path = field?.apps[app]?.path;
+      if (!field || !path) continue;
+      const values = [...new Set(fresh.filter((o) => o.app !== app).flatMap((o) => recordKeys(input.spec, o.app, o.fields).filter((k) => k.field === name).map((k) => k.value)))];
+      if (values.length === 0) continue;
+      let records: AppRecord[];
+      try {
+        records = await connectorOf(input.connectors, app).findByKey(member.object, path, values);
+      } catch (err) {
+        input.tally.flag({ kind: 'deferred', app, message: `could not look up ${values.length} new records in ${app} (${(err as { code?: string }).code ?? 'error'}); they wait for the next cycle` });
+        return [];
+      }
+      const linked = await input.ledger.links.linkIdsOfMembers(input.spec.name, app, records.map((r) => r.id));
+      for (const record of records) {
+        if (linked.has(record.id) || seen?.has(record.id) || found.some((o) => o.app === app && o.externalId === record.id)) continue;
+        if (record.deleted || !inFilter(member, record)) continue;
+        found.push(toObservation(input.spec, app, record));
+      }
+    }
+  }
+  return [...fresh, ...found];
 }
 
 /** Matches unlinked records against each other and against links sharing a key; erased people stay out. */
