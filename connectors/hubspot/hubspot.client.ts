@@ -6,12 +6,16 @@
 import {
   HttpClient,
   RateLimiter,
+  checkShape,
+  fitShape,
+  malformedResponse,
   type Classification,
   type Clock,
   type HttpResponseInfo,
   type RetryOptions,
 } from '@tandem/connector-sdk';
 import type { HubspotObject, HubspotObjectRecord, HubspotProperty } from './hubspot.fields.js';
+import { batchShape, errorBodyShape, pageShape, propertiesShape } from './hubspot.shapes.js';
 
 export const HUBSPOT_BASE_URL = 'https://api.hubapi.com';
 
@@ -71,8 +75,9 @@ export interface HubspotClientOptions {
   clock?: Clock;
 }
 
+/** An error body as far as it has HubSpot's shape; an odd one says nothing. */
 function errorBody(data: unknown): HubspotErrorBody {
-  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as HubspotErrorBody) : {};
+  return fitShape(errorBodyShape, data) ?? {};
 }
 
 /** The property a validation error names, when HubSpot names one. */
@@ -144,19 +149,20 @@ export class HubspotClient {
     if (query.after !== undefined) params.after = query.after;
     if (query.properties && query.properties.length > 0) params.properties = query.properties.join(',');
     if (query.archived) params.archived = true;
-    const res = await this.http.request<HubspotPage>({ method: 'GET', url: `/crm/v3/objects/${object}`, params });
-    return { results: res.data?.results ?? [], paging: res.data?.paging };
+    const res = await this.http.request({ method: 'GET', url: `/crm/v3/objects/${object}`, params, shape: pageShape });
+    return { results: res.data.results, paging: res.data.paging };
   }
 
   /** `POST …/search`: a read, so repeating it is harmless. */
   async search(object: HubspotObject, body: SearchRequest): Promise<HubspotPage> {
-    const res = await this.searchHttp.request<HubspotPage>({
+    const res = await this.searchHttp.request({
       method: 'POST',
       url: `/crm/v3/objects/${object}/search`,
       data: body,
       idempotent: true,
+      shape: pageShape,
     });
-    return { results: res.data?.results ?? [], paging: res.data?.paging, total: res.data?.total };
+    return { results: res.data.results, paging: res.data.paging, total: res.data.total };
   }
 
   /** `POST …/batch/read` (≤100 ids, ≤50 with history); ids HubSpot cannot find are left out. */
@@ -168,13 +174,14 @@ export class HubspotClient {
     const data: Record<string, unknown> = { inputs: ids.map((id) => ({ id })), properties: options.properties ?? [] };
     if (options.idProperty) data.idProperty = options.idProperty;
     if (options.propertiesWithHistory) data.propertiesWithHistory = options.propertiesWithHistory;
-    const res = await this.http.request<HubspotBatchResponse>({
+    const res = await this.http.request({
       method: 'POST',
       url: `/crm/v3/objects/${object}/batch/read`,
       data,
       idempotent: true,
+      shape: batchShape,
     });
-    return res.data?.results ?? [];
+    return res.data.results ?? [];
   }
 
   /**
@@ -186,13 +193,12 @@ export class HubspotClient {
     object: HubspotObject,
     inputs: Array<{ properties: Record<string, string>; objectWriteTraceId: string }>,
   ): Promise<{ status: number; data: HubspotBatchResponse & HubspotErrorBody }> {
-    const res = await this.http.request<HubspotBatchResponse & HubspotErrorBody>({
-      method: 'POST',
-      url: `/crm/v3/objects/${object}/batch/create`,
-      data: { inputs },
-      acceptStatus: [409],
-    });
-    return { status: res.status, data: res.data ?? {} };
+    const path = `/crm/v3/objects/${object}/batch/create`;
+    const res = await this.http.request({ method: 'POST', url: path, data: { inputs }, acceptStatus: [409], shape: batchShape });
+    if (res.status !== 409) return { status: res.status, data: res.data };
+    // The accepted 409 is not checked by the client: its body is an error body, read for the existing id.
+    const conflict = checkShape(errorBodyShape, res.data, (problem) => malformedResponse('hubspot', 'POST', path, 409, problem));
+    return { status: res.status, data: conflict };
   }
 
   /** `POST …/batch/update`: setting the same values again is harmless, so it may be retried. */
@@ -200,13 +206,14 @@ export class HubspotClient {
     object: HubspotObject,
     inputs: Array<{ id: string; properties: Record<string, string> }>,
   ): Promise<HubspotBatchResponse> {
-    const res = await this.http.request<HubspotBatchResponse>({
+    const res = await this.http.request({
       method: 'POST',
       url: `/crm/v3/objects/${object}/batch/update`,
       data: { inputs },
       idempotent: true,
+      shape: batchShape,
     });
-    return res.data ?? {};
+    return res.data;
   }
 
   /** `POST …/batch/archive` (204): archiving moves records to the recycle bin; archiving twice is harmless. */
@@ -231,10 +238,7 @@ export class HubspotClient {
 
   /** `GET /crm/v3/properties/{object}`: the portal's property definitions. */
   async properties(object: HubspotObject): Promise<HubspotProperty[]> {
-    const res = await this.http.request<{ results?: HubspotProperty[] }>({
-      method: 'GET',
-      url: `/crm/v3/properties/${object}`,
-    });
-    return res.data?.results ?? [];
+    const res = await this.http.request({ method: 'GET', url: `/crm/v3/properties/${object}`, shape: propertiesShape });
+    return res.data.results;
   }
 }

@@ -138,7 +138,7 @@ export function toHubspotProperties(
 export interface HubspotObjectRecord {
   id: string;
   properties: Record<string, string | null>;
-  propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: string }>>;
+  propertiesWithHistory?: Record<string, Array<{ value?: unknown; timestamp?: string }>>;
   createdAt?: string;
   updatedAt?: string;
   archived?: boolean;

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookPayloadError, WebhookSignatureError, type WebhookRequest } from '@tandem/connector-sdk';
@@ -142,6 +143,32 @@ describe('HubSpot webhook events', () => {
     expect(() => handler.parse(delivery([], { body: '{"not":"an array"}' }))).toThrow(WebhookPayloadError);
     expect(() => handler.parse(delivery([], { body: 'not json' }))).toThrow(WebhookPayloadError);
     expect(() => handler.parse(delivery([], { body: '[{"eventId":1}]' }))).toThrow(WebhookPayloadError);
+  });
+
+  it('rejects a merge whose mergedObjectIds is not a list with a WebhookPayloadError, not a TypeError', () => {
+    const merge = event(9, 'contact.merge', 201, { primaryObjectId: 201, mergedObjectIds: 0 });
+    expect(() => parse([merge])).toThrow(new WebhookPayloadError('hubspot webhook delivery: [0].mergedObjectIds is not a list'));
+  });
+
+  it('answers any value in any field of a real delivery with well-formed hints or a WebhookPayloadError only', () => {
+    const merge = event(10, 'contact.merge', 201, { primaryObjectId: 201, mergedObjectIds: [202] });
+    const keys = Object.keys(merge);
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2 }), (key, value) => {
+        let hints;
+        try {
+          hints = parse([{ ...merge, [key]: value }, event(11, 'contact.deletion', 7)]);
+        } catch (error) {
+          expect(error).toBeInstanceOf(WebhookPayloadError);
+          return;
+        }
+        for (const hint of hints) {
+          expect(typeof hint.id === 'string' && hint.id !== '').toBe(true);
+          if (hint.kind === 'merged') expect(typeof hint.intoId === 'string' && hint.intoId !== '').toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 

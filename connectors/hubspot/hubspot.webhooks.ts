@@ -10,6 +10,13 @@
  */
 import {
   ReplayGuard,
+  arrayOf,
+  checkShape,
+  id,
+  num,
+  object,
+  optional,
+  str,
   verifyHmacSignature,
   WebhookPayloadError,
   WebhookSignatureError,
@@ -50,18 +57,24 @@ function header(req: WebhookRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/**
+ * One event as the connector reads it. Everything a hint is built from is checked here, so a delivery with an odd
+ * field (a merged-id list that is not a list, an id that is an object) is a payload error, not a crash later.
+ */
+const eventShape = object({
+  eventId: id,
+  subscriptionType: str,
+  objectId: id,
+  occurredAt: optional(num),
+  attemptNumber: optional(num),
+  portalId: optional(num),
+  primaryObjectId: optional(id),
+  mergedObjectIds: optional(arrayOf(id)),
+});
 
-function idText(value: unknown, what: string): string {
-  if ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '')) {
-    return String(value);
-  }
-  throw new WebhookPayloadError(`hubspot webhook event lacks ${what}`);
-}
+const deliveryShape = arrayOf(eventShape);
 
-/** The events of a delivery; anything but a JSON array of objects is a payload error. */
+/** The events of a delivery; anything but a JSON array of well-formed events is a payload error. */
 export function parseEvents(rawBody: Buffer): HubspotWebhookEvent[] {
   let body: unknown;
   try {
@@ -69,15 +82,7 @@ export function parseEvents(rawBody: Buffer): HubspotWebhookEvent[] {
   } catch {
     throw new WebhookPayloadError('hubspot webhook body is not JSON');
   }
-  if (!Array.isArray(body)) throw new WebhookPayloadError('hubspot webhook body is not an array of events');
-  return body.map((event) => {
-    if (!isRecord(event) || typeof event.subscriptionType !== 'string') {
-      throw new WebhookPayloadError('hubspot webhook event lacks a subscriptionType');
-    }
-    idText(event.eventId, 'an eventId');
-    idText(event.objectId, 'an objectId');
-    return event as unknown as HubspotWebhookEvent;
-  });
+  return checkShape(deliveryShape, body, (problem) => new WebhookPayloadError(`hubspot webhook delivery: ${problem}`));
 }
 
 /** The hints one event carries; subscription types the engine has no use for (associations, …) carry none. */
@@ -87,9 +92,9 @@ export function eventHints(event: HubspotWebhookEvent): ChangeHint[] {
   if (object === undefined) return [];
   const base = {
     object,
-    id: idText(event.objectId, 'an objectId'),
+    id: String(event.objectId),
     eventId: String(event.eventId),
-    ...(typeof event.occurredAt === 'number' ? { occurredAt: event.occurredAt } : {}),
+    ...(event.occurredAt === undefined ? {} : { occurredAt: event.occurredAt }),
   };
   switch (action) {
     case 'creation':
@@ -100,8 +105,8 @@ export function eventHints(event: HubspotWebhookEvent): ChangeHint[] {
     case 'privacyDeletion':
       return [{ kind: 'deleted', ...base }];
     case 'merge': {
-      const intoId = idText(event.primaryObjectId ?? event.objectId, 'a primaryObjectId');
-      const merged = (event.mergedObjectIds ?? []).map((id) => idText(id, 'a merged id')).filter((id) => id !== intoId);
+      const intoId = String(event.primaryObjectId ?? event.objectId);
+      const merged = (event.mergedObjectIds ?? []).map(String).filter((merged) => merged !== intoId);
       const hints: ChangeHint[] = merged.map((id) => ({ ...base, kind: 'merged', id, intoId }));
       // The surviving record took values from the merged ones.
       return [...hints, { ...base, kind: 'changed', id: intoId }];

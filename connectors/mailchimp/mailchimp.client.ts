@@ -10,6 +10,7 @@ import {
   type HttpResponseInfo,
   type RetryOptions,
 } from '@tandem/connector-sdk';
+import { batchShape, memberPageShape, memberShape, mergeFieldsShape } from './mailchimp.shapes.js';
 
 /** A member as Mailchimp returns it (only the parts the connector reads are typed). */
 export interface McMember {
@@ -45,9 +46,9 @@ export interface McBatchResponse {
 
 export interface McMergeField {
   tag: string;
-  name: string;
+  name?: string;
   type: string;
-  required: boolean;
+  required?: boolean;
   options?: { choices?: string[] };
 }
 
@@ -139,12 +140,13 @@ export class MailchimpClient {
   }
 
   async mergeFields(): Promise<McMergeField[]> {
-    const res = await this.http.request<{ merge_fields: McMergeField[] }>({
+    const res = await this.http.request({
       method: 'GET',
       url: `/lists/${encodeURIComponent(this.options.listId)}/merge-fields`,
       params: { count: 1000 },
+      shape: mergeFieldsShape,
     });
-    return res.data.merge_fields ?? [];
+    return res.data.merge_fields;
   }
 
   /** Members ordered by last_changed ascending (ties in the app's own order). */
@@ -159,24 +161,25 @@ export class MailchimpClient {
     if (query.sinceLastChanged !== undefined) params.since_last_changed = query.sinceLastChanged;
     if (query.beforeLastChanged !== undefined) params.before_last_changed = query.beforeLastChanged;
     if (query.status !== undefined) params.status = query.status;
-    const res = await this.http.request<McMemberPage>({ method: 'GET', url: this.members, params });
-    return { members: res.data.members ?? [], total_items: res.data.total_items ?? 0 };
+    const res = await this.http.request({ method: 'GET', url: this.members, params, shape: memberPageShape });
+    return { members: res.data.members, total_items: res.data.total_items };
   }
 
   /** One member by subscriber hash, raw email or contact_id (the path accepts all three); null when absent. */
   async getMember(key: string): Promise<McMember | null> {
-    const res = await this.http.request<McMember>({ method: 'GET', url: this.memberUrl(key), acceptStatus: [404] });
+    const res = await this.http.request({ method: 'GET', url: this.memberUrl(key), acceptStatus: [404], shape: memberShape });
     return res.status === 404 ? null : res.data;
   }
 
   /** Batch subscribe/update (≤ 500); answers 200 with per-address `errors` even when some were rejected. */
   async batchUpsert(members: Record<string, unknown>[]): Promise<McBatchResponse> {
-    const res = await this.http.request<McBatchResponse>({
+    const res = await this.http.request({
       method: 'POST',
       url: `/lists/${encodeURIComponent(this.options.listId)}`,
       data: { members, update_existing: true },
       // With update_existing an upsert keyed by email is safe to repeat.
       idempotent: true,
+      shape: batchShape,
     });
     return {
       new_members: res.data.new_members ?? [],
@@ -186,7 +189,7 @@ export class MailchimpClient {
   }
 
   async patchMember(key: string, body: Record<string, unknown>): Promise<McMember> {
-    const res = await this.http.request<McMember>({ method: 'PATCH', url: this.memberUrl(key), data: body });
+    const res = await this.http.request({ method: 'PATCH', url: this.memberUrl(key), data: body, shape: memberShape });
     return res.data;
   }
 

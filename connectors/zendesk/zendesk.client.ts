@@ -10,13 +10,15 @@ import {
   type HttpResponseInfo,
   type RetryOptions,
 } from '@tandem/connector-sdk';
+import { exportPageShape, jobStatusShape, listPageShape, oneUserShape, userFieldsShape, usersShape } from './zendesk.shapes.js';
 
+/** A user as the connector reads it; the client has checked these parts (ids come back as strings). */
 export interface ZdUser {
-  id: number;
-  name: string;
+  id: string;
+  name?: string;
   email: string | null;
   external_id: string | null;
-  active: boolean;
+  active?: boolean;
   updated_at: string;
   tags?: string[];
   user_fields?: Record<string, unknown>;
@@ -35,7 +37,7 @@ export interface ZdExportPage {
 }
 
 export interface ZdJobResult {
-  id?: number;
+  id?: string;
   index?: number;
   success?: boolean;
   status?: string;
@@ -123,86 +125,89 @@ export class ZendeskClient {
   }
 
   async userFields(): Promise<ZdUserField[]> {
-    const res = await this.http.request<{ user_fields: ZdUserField[] }>({ method: 'GET', url: '/user_fields.json' });
-    return res.data.user_fields ?? [];
+    const res = await this.http.request({ method: 'GET', url: '/user_fields.json', shape: userFieldsShape });
+    return res.data.user_fields;
   }
 
   /** One page of the live users list (cursor pagination). */
   async listUsers(pageSize: number, after: string | null): Promise<ZdListPage> {
     const params: Record<string, unknown> = { 'page[size]': pageSize };
     if (after !== null) params['page[after]'] = after;
-    const res = await this.http.request<ZdListPage>({ method: 'GET', url: '/users.json', params });
+    const res = await this.http.request({ method: 'GET', url: '/users.json', params, shape: listPageShape });
     return res.data;
   }
 
   /** One page of the incremental user export, from a start time (unix seconds) or an after_cursor. */
   async exportUsers(from: { startTime: number } | { cursor: string }): Promise<ZdExportPage> {
     const params = 'cursor' in from ? { cursor: from.cursor } : { start_time: from.startTime };
-    const res = await this.exportHttp.request<ZdExportPage>({
+    const res = await this.exportHttp.request({
       method: 'GET',
       url: '/incremental/users/cursor.json',
       params,
+      shape: exportPageShape,
     });
-    return {
-      users: res.data.users ?? [],
-      after_cursor: res.data.after_cursor ?? null,
-      end_of_stream: res.data.end_of_stream === true,
-    };
+    return { users: res.data.users, after_cursor: res.data.after_cursor, end_of_stream: res.data.end_of_stream === true };
   }
 
   /** Users by id (≤ 100 per call); soft-deleted ones included, permanently deleted ones absent. */
   async showMany(ids: string[]): Promise<ZdUser[]> {
-    const res = await this.http.request<{ users: ZdUser[] }>({
+    const res = await this.http.request({
       method: 'GET',
       url: '/users/show_many.json',
       params: { ids: ids.join(',') },
+      shape: usersShape,
     });
-    return res.data.users ?? [];
+    return res.data.users;
   }
 
   async showManyByExternalIds(externalIds: string[]): Promise<ZdUser[]> {
-    const res = await this.http.request<{ users: ZdUser[] }>({
+    const res = await this.http.request({
       method: 'GET',
       url: '/users/show_many.json',
       params: { external_ids: externalIds.join(',') },
+      shape: usersShape,
     });
-    return res.data.users ?? [];
+    return res.data.users;
   }
 
   async searchByEmail(email: string): Promise<ZdUser[]> {
-    const res = await this.http.request<{ users: ZdUser[] }>({
+    const res = await this.http.request({
       method: 'GET',
       url: '/users/search.json',
       params: { query: `email:${email}` },
+      shape: usersShape,
     });
-    return res.data.users ?? [];
+    return res.data.users;
   }
 
   /** Queues a bulk upsert (≤ 100 users, matched by email or external_id); returns the job status. */
   async createOrUpdateMany(users: Record<string, unknown>[]): Promise<ZdJobStatus> {
-    const res = await this.http.request<{ job_status: ZdJobStatus }>({
+    const res = await this.http.request({
       method: 'POST',
       url: '/users/create_or_update_many.json',
       data: { users },
+      shape: jobStatusShape,
     });
     return res.data.job_status;
   }
 
   /** A job's status, or null once Zendesk no longer has it (expired or lost). */
   async jobStatus(id: string): Promise<ZdJobStatus | null> {
-    const res = await this.http.request<{ job_status: ZdJobStatus }>({
+    const res = await this.http.request({
       method: 'GET',
       url: `/job_statuses/${encodeURIComponent(id)}.json`,
       acceptStatus: [404],
+      shape: jobStatusShape,
     });
     return res.status === 404 ? null : res.data.job_status;
   }
 
   async updateUser(id: string, user: Record<string, unknown>): Promise<ZdUser> {
-    const res = await this.http.request<{ user: ZdUser }>({
+    const res = await this.http.request({
       method: 'PUT',
       url: `/users/${encodeURIComponent(id)}.json`,
       data: { user },
+      shape: oneUserShape,
     });
     return res.data.user;
   }

@@ -34,8 +34,8 @@ export class Issues {
   }
 
   /** An issue at a known position (YAML syntax errors have a position but no path). */
-  addAt(line: number, col: number, message: string, severity: ConfigIssue['severity']): void {
-    this.list.push({ file: this.file, line, col, path: '', message, severity });
+  addAt(line: number, col: number, message: string, severity: ConfigIssue['severity'], path: readonly Segment[] = []): void {
+    this.list.push({ file: this.file, line, col, path: formatPath(path), message, severity });
   }
 
   get errorCount(): number {

@@ -4,7 +4,7 @@ import { connectionTypeInfo, knownConnectionTypes } from './connection-types.js'
 import { didYouMean } from './did-you-mean.js';
 import { checkDto } from './dto/check-dto.js';
 import { ConnectionDto, EngineDto, TandemConfigDto } from './dto/root.dto.js';
-import { isMapping } from './dto/validators.js';
+import { isMapping, wholeNumber } from './dto/validators.js';
 import { interpolateDocument } from './interpolate.js';
 import { Issues } from './issues.js';
 import { checkName } from './names.js';
@@ -12,6 +12,7 @@ import { resolveSync } from './resolve/sync.js';
 import { warnLiteralSecrets } from './secrets.js';
 import type { ConnectionConfig, EngineConfig, LoadedConfig, TandemConfig } from './types.js';
 import { YamlSource } from './yaml-source.js';
+import { checkStructure, toPlainData } from './yaml-structure.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -41,9 +42,12 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     fail(file, issues);
   }
   for (const p of problems) issues.addAt(p.pos.line, p.pos.col, `YAML warning: ${p.message}`, p.severity);
+  checkStructure(source, issues);
+  if (issues.errorCount > 0) fail(file, issues);
 
   const interpolated = interpolateDocument(source, env, issues);
-  const raw: unknown = source.doc.toJS({ maxAliasCount: 1000 });
+  const raw = toPlainData(source, issues);
+  if (raw === undefined && issues.errorCount > 0) fail(file, issues);
   const config = resolveConfig(raw, file, interpolated, issues);
   if (issues.errorCount > 0 || !config) fail(file, issues);
   return { config, warnings: issues.sorted() };
@@ -107,5 +111,5 @@ function resolveEngine(raw: unknown, issues: Issues): EngineConfig | undefined {
   if (!isMapping(raw) || !checkDto(EngineDto, raw, ['engine'], issues)) return undefined;
   const engine = raw as EngineDto;
   const { port, ...rest } = engine;
-  return port === undefined ? { ...rest } : { ...rest, port: Number(port) };
+  return port === undefined ? { ...rest } : { ...rest, port: wholeNumber(port) };
 }

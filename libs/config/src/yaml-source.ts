@@ -59,8 +59,13 @@ export class YamlSource {
     return this.start(node ?? lastKey);
   }
 
+  /** Where a node starts; the top of the file for a node without a position. */
+  nodePos(node: unknown): SourcePos {
+    return this.start(node);
+  }
+
   private start(node: unknown): SourcePos {
-    const range = (node as Node | null)?.range;
+    const range = (node as Node | null | undefined)?.range;
     return range ? this.posAt(range[0]) : { line: 1, col: 1 };
   }
 }

@@ -4,13 +4,16 @@ import { systemClock, type Clock } from './clock.js';
 import { ConnectorError, RateLimitError, TransientError } from './errors.js';
 import {
   classifyByStatus,
+  type Classification,
   errorForFailure,
   errorForResponse,
+  malformedResponse,
   type ClassifyHook,
   type HttpResponseInfo,
 } from './http-errors.js';
 import { pauseFromResponse } from './rate-limit-headers.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter.js';
+import { checkShape, type Shape } from './shape.js';
 
 export type HttpAuth =
   { bearer: string | (() => string | Promise<string>) } | { basic: { username: string; password: string } };
@@ -53,7 +56,7 @@ export interface HttpClientOptions {
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface HttpRequest {
+export interface HttpRequest<T = unknown> {
   method: HttpMethod;
   url: string;
   params?: Record<string, unknown>;
@@ -66,6 +69,11 @@ export interface HttpRequest {
    * request is retried only when it provably did not reach the app (429, connection refused).
    */
   idempotent?: boolean;
+  /**
+   * The body a 2xx answer must have. One that does not fit (cut short, mangled) is a TransientError that may have
+   * been applied, retried like a 5xx when the request is idempotent. Bodies of `acceptStatus` answers are not checked.
+   */
+  shape?: Shape<T>;
 }
 
 export interface HttpResponse<T> {
@@ -107,7 +115,7 @@ export class HttpClient {
     });
   }
 
-  async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+  async request<T = unknown>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? req.method !== 'POST';
     return pRetry(() => this.attempt<T>(req, idempotent), {
       retries: this.retry.count,
@@ -116,7 +124,7 @@ export class HttpClient {
     });
   }
 
-  private async attempt<T>(req: HttpRequest, idempotent: boolean): Promise<HttpResponse<T>> {
+  private async attempt<T>(req: HttpRequest<T>, idempotent: boolean): Promise<HttpResponse<T>> {
     const path = pathOf(req.url);
     this.refuseLongPause(req.method, path);
     const release = await this.acquireSlot();
@@ -137,14 +145,33 @@ export class HttpClient {
     }
     const headers = plainHeaders(response.headers);
     this.notePause(response.status, headers);
-    if ((response.status >= 200 && response.status < 300) || req.acceptStatus?.includes(response.status)) {
-      return { status: response.status, headers, data: response.data as T };
+    if (response.status >= 200 && response.status < 300) {
+      return { status: response.status, headers, data: this.body(req, path, response, idempotent) };
     }
+    if (req.acceptStatus?.includes(response.status)) return { status: response.status, headers, data: response.data as T };
     const info: HttpResponseInfo = { status: response.status, headers, data: response.data, method: req.method, path };
-    const classification = this.options.classify?.(info) ?? classifyByStatus(info, this.clock.now());
-    const error = errorForResponse(this.app, info, classification);
+    const error = errorForResponse(this.app, info, this.classify(info));
     if (!error) return { status: response.status, headers, data: response.data as T };
     throw this.gate(error, idempotent);
+  }
+
+  /** A 2xx body, checked against the request's shape when it has one. */
+  private body<T>(req: HttpRequest<T>, path: string, response: AxiosResponse, idempotent: boolean): T {
+    if (!req.shape) return response.data as T;
+    return checkShape(req.shape, response.data, (problem) =>
+      this.gate(malformedResponse(this.app, req.method, path, response.status, problem), idempotent),
+    );
+  }
+
+  /** The connector's reading of an error body, else the status code's. A hook that trips over an odd body has no opinion. */
+  private classify(info: HttpResponseInfo): Classification {
+    let classification: Classification | undefined;
+    try {
+      classification = this.options.classify?.(info);
+    } catch {
+      classification = undefined;
+    }
+    return classification ?? classifyByStatus(info, this.clock.now());
   }
 
   /** Wraps errors that must not be retried in p-retry's AbortError, which rethrows the original error. */

@@ -95,19 +95,47 @@ export function errorForResponse(
 // Failures where the request provably never reached the app, so even a non-idempotent write may be retried.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+// axios refusing the request as built (bad option, URL or protocol): a connector bug, retrying cannot help.
+const REQUEST_CODES = new Set<string>([
+  AxiosError.ERR_BAD_OPTION,
+  AxiosError.ERR_BAD_OPTION_VALUE,
+  AxiosError.ERR_INVALID_URL,
+  AxiosError.ERR_NOT_SUPPORT,
+  AxiosError.ERR_BAD_REQUEST,
+  AxiosError.ERR_DEPRECATED,
+  AxiosError.ERR_FORM_DATA_DEPTH_EXCEEDED,
+]);
+
 /**
- * Turns an exception from axios (no response at all) into a TransientError for network failures and timeouts.
- * Anything else (a programming error, a cancelled request) is returned unchanged and will not be retried.
+ * Turns an exception from axios into a typed error. The client accepts every status, so axios only throws when no
+ * complete response arrived: refused or reset connections, timeouts, and a connection dropped mid-body (which comes
+ * with the response headers already read). All of those are TransientErrors; `maybeApplied` is false only when the
+ * request provably never left. A request axios refuses to build is a RequestError. A cancelled request and
+ * anything not from axios (a programming error) are returned unchanged and not retried.
  */
 export function errorForFailure(app: string, method: string, path: string, error: unknown): Error {
-  if (!(error instanceof AxiosError) || error.response || error.code === AxiosError.ERR_CANCELED) {
+  if (!(error instanceof AxiosError) || error.code === AxiosError.ERR_CANCELED) {
     return error instanceof Error ? error : new Error(String(error));
   }
   const code = error.code ?? 'UNKNOWN';
+  const details = { app, method, path, networkCode: code };
+  if (REQUEST_CODES.has(code)) return new RequestError(`${app} ${method} ${path} could not be sent (${code})`, details);
   const timedOut = code === AxiosError.ECONNABORTED || code === AxiosError.ETIMEDOUT;
-  const what = timedOut ? 'timed out' : `network error (${code})`;
+  const midBody = error.response !== undefined;
+  const what = timedOut ? 'timed out' : midBody ? `answer broke off (${code})` : `network error (${code})`;
   return new TransientError(`${app} ${method} ${path} ${what}`, {
-    maybeApplied: !NOT_SENT_CODES.has(code),
-    details: { app, method, path, networkCode: code, timedOut },
+    maybeApplied: midBody || !NOT_SENT_CODES.has(code),
+    details: { ...details, timedOut, ...(midBody ? { status: error.response?.status } : {}) },
+  });
+}
+
+/**
+ * A 2xx answer whose body is not what the endpoint returns (cut short, replaced, mangled). The request reached the
+ * app, so it may have been applied; an idempotent one is retried like a 5xx.
+ */
+export function malformedResponse(app: string, method: string, path: string, status: number, problem: string): TransientError {
+  return new TransientError(`${app} ${method} ${path} answered ${status} with an unexpected body: ${problem}`, {
+    maybeApplied: true,
+    details: { app, method, path, status, malformed: true },
   });
 }

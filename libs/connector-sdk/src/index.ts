@@ -11,3 +11,4 @@ export * from './window-pagination.js';
 export * from './signatures.js';
 export * from './replay-guard.js';
 export * from './form-encoded.js';
+export * from './shape.js';

@@ -63,7 +63,8 @@ const PRIORITY = ['isObject', 'isArray', 'isString', 'isBoolean', 'isIn', 'array
 
 /** One message per property: its most basic failed constraint. */
 function firstMessage(dto: DtoClass, error: ValidationError): string {
-  if (error.value === undefined || error.value === null) return 'is required';
+  if (error.value === undefined) return 'is required';
+  if (error.value === null) return 'has no value: give one, or remove the key';
   const failed = Object.entries(error.constraints ?? {});
   const rank = (name: string): number => (PRIORITY.includes(name) ? PRIORITY.indexOf(name) : -1);
   failed.sort(([a], [b]) => rank(a) - rank(b));

@@ -1,16 +1,16 @@
-import { IsBoolean, IsObject, IsOptional, IsString } from 'class-validator';
+import { IsBoolean, IsObject, IsString } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { IsStringOrMapping } from './validators.js';
+import { IsStringOrMapping, Optional } from './validators.js';
 
 /** `syncs.<name>.conflicts`. */
 export class ConflictsDto {
   @JSONSchema({ description: 'Rule for fields without their own: last-write-wins (default), keep-non-empty, manual, { prefer: app }.' })
-  @IsOptional()
+  @Optional()
   @IsStringOrMapping()
   default?: unknown;
 
   @JSONSchema({ description: 'Per-field rules, by canonical field name.' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   fields?: Record<string, unknown>;
 }
@@ -18,12 +18,12 @@ export class ConflictsDto {
 /** Options of `{ last-write-wins: { recordTimestamps, skew } }`. */
 export class LastWriteWinsDto {
   @JSONSchema({ description: 'Also decide by record-level timestamps when field timestamps are missing.' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   recordTimestamps?: boolean;
 
   @JSONSchema({ description: 'Clock skew tolerance (`2s`): timestamps closer than this are a tie, decided by authority.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   skew?: string;
 }

@@ -1,6 +1,6 @@
-import { IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString } from 'class-validator';
+import { IsArray, IsIn, IsNotEmpty, IsObject, IsString } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { IsScalarValue, IsStringOrMapping } from './validators.js';
+import { IsScalarValue, IsStringOrMapping, Optional } from './validators.js';
 
 export const FIELD_TYPES = ['scalar', 'set'] as const;
 export const WRITE_MODES = ['always', 'if-empty'] as const;
@@ -12,33 +12,33 @@ export const UNMAPPED_POLICIES = ['pass', 'drop', 'error'] as const;
  */
 export class FieldDto {
   @JSONSchema({ description: 'Normalisation applied before comparing: a name, or `{ name, ...options }`.' })
-  @IsOptional()
+  @Optional()
   @IsStringOrMapping()
   transform?: unknown;
 
   @JSONSchema({ description: '`both` (default) or one-way `"crm -> helpdesk"` / `"crm -> helpdesk, mail"`.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   direction?: string;
 
   @JSONSchema({ description: '`scalar` (default) or `set` (lists of tags, merged element by element).' })
-  @IsOptional()
+  @Optional()
   @IsIn(FIELD_TYPES)
   type?: string;
 
   @JSONSchema({ description: 'Set fields: only these elements are synced; others are left alone.' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @IsString({ each: true })
   only?: string[];
 
   @JSONSchema({ description: 'One-way computed value, e.g. "{first_name} {last_name}"; written, never read.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   template?: string;
 
   @JSONSchema({ description: 'Value written when the agreed value is empty.' })
-  @IsOptional()
+  @Optional()
   @IsScalarValue()
   default?: unknown;
 }
@@ -51,27 +51,27 @@ export class FieldMemberDto {
   path!: string;
 
   @JSONSchema({ description: 'Value map: app value → canonical value.' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   map?: Record<string, unknown>;
 
   @JSONSchema({ description: 'For maps where several app values give one canonical value: canonical value → app value to write.' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   reverse?: Record<string, unknown>;
 
   @JSONSchema({ description: 'An app value missing from the map: pass, drop, error (default) or `{ default: value }`.' })
-  @IsOptional()
+  @Optional()
   @IsStringOrMapping()
   unmapped?: unknown;
 
   @JSONSchema({ description: 'The format this app stores (for the `date` transform).' })
-  @IsOptional()
+  @Optional()
   @IsString()
   format?: string;
 
   @JSONSchema({ description: '`if-empty`: only written when the app value is empty. Default: always.' })
-  @IsOptional()
+  @Optional()
   @IsIn(WRITE_MODES)
   write?: string;
 }

@@ -1,6 +1,6 @@
-import { IsObject, IsOptional, IsString, IsNotEmpty } from 'class-validator';
+import { IsObject, IsString, IsNotEmpty } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { IsWholeNumber } from './validators.js';
+import { IsWholeNumber, Optional } from './validators.js';
 
 /** The top level of tandem.yaml. */
 export class TandemConfigDto {
@@ -13,7 +13,7 @@ export class TandemConfigDto {
   syncs!: Record<string, unknown>;
 
   @JSONSchema({ description: 'Settings of the long-running engine (`npm start`).' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   engine?: Record<string, unknown>;
 }
@@ -29,27 +29,27 @@ export class ConnectionDto {
 /** `engine`: how the long-running service listens and where it keeps its ledger. */
 export class EngineDto {
   @JSONSchema({ description: 'HTTP port for webhooks, the admin API, /metrics and /health.' })
-  @IsOptional()
+  @Optional()
   @IsWholeNumber()
   port?: number | string;
 
   @JSONSchema({ description: 'Address to listen on (default 127.0.0.1).' })
-  @IsOptional()
+  @Optional()
   @IsString()
   host?: string;
 
   @JSONSchema({ description: 'Postgres URL for the ledger; without it the embedded PGlite store is used.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   database?: string;
 
   @JSONSchema({ description: 'Folder of the embedded ledger (default .tandem/).' })
-  @IsOptional()
+  @Optional()
   @IsString()
   dataDir?: string;
 
   @JSONSchema({ description: 'Bearer token of the admin API. Give it as ${ENV_VAR}.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   adminToken?: string;
 }

@@ -1,6 +1,6 @@
-import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsNotEmpty } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsObject, IsString, IsNotEmpty } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { IsStringOrMapping, IsWholeNumber } from './validators.js';
+import { IsStringOrMapping, IsWholeNumber, Optional } from './validators.js';
 
 export const DELETE_POLICIES = ['propagate', 'archive', 'ignore'] as const;
 export const DELETE_CONFLICT_POLICIES = ['edit-wins', 'delete-wins'] as const;
@@ -19,38 +19,38 @@ export class SyncDto {
   match!: string[];
 
   @JSONSchema({ description: 'System-of-record order for first link, ties and conflicts. Default: member order.' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @IsString({ each: true })
   authority?: string[];
 
   @JSONSchema({ description: 'When a new link finds two different non-empty values: `authority` (default) or `{ prefer: <member> }`.' })
-  @IsOptional()
+  @Optional()
   @IsStringOrMapping()
   onLink?: unknown;
 
   @JSONSchema({ description: 'What a delete in one app does in the others. Default: archive.' })
-  @IsOptional()
+  @Optional()
   @IsIn(DELETE_POLICIES)
   deletes?: string;
 
   @JSONSchema({ description: 'A delete concurrent with an edit. Default: edit-wins.' })
-  @IsOptional()
+  @Optional()
   @IsIn(DELETE_CONFLICT_POLICIES)
   onDeleteConflict?: string;
 
   @JSONSchema({ description: 'An interval (`30s`, `5m`, `1h`, `1d`) or a cron expression. Absent: on demand and webhooks only.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   schedule?: string;
 
   @JSONSchema({ description: 'How long webhook events for one record are coalesced (`2s`). Default: 2s.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   debounce?: string;
 
   @JSONSchema({ description: 'Hold a cycle with more deletes than this for approval. Default: 10 % of links, at most 100.' })
-  @IsOptional()
+  @Optional()
   @IsWholeNumber()
   maxDeletes?: number | string;
 
@@ -59,7 +59,7 @@ export class SyncDto {
   fields!: Record<string, unknown>;
 
   @JSONSchema({ description: 'How concurrent different edits of one field are decided.' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   conflicts?: Record<string, unknown>;
 }
@@ -72,22 +72,22 @@ export class MemberDto {
   object!: string;
 
   @JSONSchema({ description: 'false: this app never receives new people (consent). Default: true.' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   create?: boolean;
 
   @JSONSchema({ description: 'Only records whose raw field path holds one of these values take part.' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   filter?: Record<string, unknown>;
 
   @JSONSchema({ description: 'Raw values (or `{field}` templates) the app requires when Tandem creates a record.' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   onCreate?: Record<string, unknown>;
 
   @JSONSchema({ description: 'What happens to a record that stops matching the filter. Default: unlink.' })
-  @IsOptional()
+  @Optional()
   @IsIn(ON_LEAVE_POLICIES)
   onLeave?: string;
 }

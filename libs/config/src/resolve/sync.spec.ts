@@ -86,4 +86,10 @@ describe('sync options', () => {
     expect(messages(`${BASE}engine: { prot: 80 }\n`)).toEqual(['engine.prot: unknown key "prot" (did you mean "port"?)']);
     expect(parseConfig(`${BASE}engine: { port: "\${PORT}" }\n`, 'tandem.yaml', { PORT: '8081' }).config.engine).toEqual({ port: 8081 });
   });
+
+  it('refuses maxDeletes written as a mapping whose keys shadow object methods, without a TypeError', () => {
+    for (const key of ['toString', 'valueOf']) {
+      expect(messages(`${BASE}    maxDeletes: { ${key}: {} }\n`)).toEqual(['syncs.people.maxDeletes: must be a whole number ≥ 0']);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import type { DeletePolicy, MemberSpec, SyncSpec } from '@tandem/core';
 import { didYouMean } from '../did-you-mean.js';
 import { checkDto } from '../dto/check-dto.js';
 import { SyncDto } from '../dto/sync.dto.js';
-import { isMapping } from '../dto/validators.js';
+import { isMapping, wholeNumber } from '../dto/validators.js';
 import type { Issues } from '../issues.js';
 import type { ConnectionConfig } from '../types.js';
 import type { Segment } from '../yaml-source.js';
@@ -142,6 +142,7 @@ function resolveTiming(sync: SyncDto, path: Segment[], issues: Issues): { deboun
     if (parsed === undefined) issues.error([...path, 'debounce'], `debounce must be a duration such as 2s or 500ms, not "${sync.debounce}"`);
     else debounceMs = parsed;
   }
-  const maxDeletes = sync.maxDeletes === undefined ? undefined : Number(sync.maxDeletes);
-  return { debounceMs, maxDeletes: Number.isInteger(maxDeletes) ? maxDeletes : undefined };
+  // An invalid value was reported by the DTO check; it is read only in a form that cannot throw.
+  const maxDeletes = wholeNumber(sync.maxDeletes);
+  return maxDeletes === undefined ? { debounceMs } : { debounceMs, maxDeletes };
 }
