@@ -71,7 +71,12 @@ export type WriteOp =
   | { op: 'archive'; ref: string; id: string };
 
 export type WriteResult =
-  | { ref: string; status: 'ok'; id: string; record?: AppRecord }
+  /**
+   * `record` is what the app stored. With `partial: true` its fields hold only what the app echoed back (HubSpot's batch
+   * responses): the engine takes unechoed mapped fields as unchanged, and fields it wrote but that were not echoed as
+   * stored as sent — so a connector must only mark a result partial when the app echoes at least the fields written.
+   */
+  | { ref: string; status: 'ok'; id: string; record?: AppRecord; partial?: boolean }
   | { ref: string; status: 'failed'; error: { code: string; message: string; retryable: boolean; field?: string } }
   | { ref: string; status: 'unknown'; id?: string };
 
