@@ -208,6 +208,42 @@ describe.each(targets)('the sync cycle on %s', (target) => {
     expect((await ledger.runs.get(held.runId as string))?.status).toBe('succeeded');
   });
 
+  it('settles from a partial write echo without reading the records back, and stays quiet afterwards', async () => {
+    const w = makeWorld(ledger);
+    seedOverlap(w);
+    const inner = w.connectors.desk;
+    let fetches = 0;
+    w.env.connectors.desk = {
+      type: inner.type,
+      capabilities: () => inner.capabilities(),
+      check: () => inner.check(),
+      describe: (o) => inner.describe(o),
+      read: (o, c) => inner.read(o, c),
+      findByKey: (o, k, v) => inner.findByKey(o, k, v),
+      fetch: (o, ids) => {
+        fetches += 1;
+        return inner.fetch(o, ids);
+      },
+      // Like HubSpot: the response echoes the written fields as stored (reformatted), nothing else.
+      write: async (o, ops) => {
+        const results = await inner.write(o, ops);
+        const stored = await inner.fetch(o, results.flatMap((r) => (r.status === 'ok' ? [r.id] : [])));
+        return results.map((r, i) => {
+          const op = ops[i];
+          const record = r.status === 'ok' ? stored.find((x) => x.id === r.id) : undefined;
+          if (!record || !op || op.op === 'delete' || op.op === 'archive') return r;
+          const echoed = Object.fromEntries(Object.keys(op.fields).map((path) => [path, record.fields[path] ?? null]));
+          return { ...r, record: { ...record, fields: echoed }, partial: true };
+        });
+      },
+    };
+    await w.cycle();
+    expect(fetches).toBe(0);
+    expect(findByEmail(w.desk, 'ada@example.test')?.fields.phone).toBe('+44 2079460000');
+    expect(writesOf(await w.cycle())).toBe(0);
+    expect(writesOf(await w.cycle({ full: true }))).toBe(0);
+  });
+
   it('runs one cycle per sync at a time: a second contender is skipped', async () => {
     const w = makeWorld(ledger);
     seedOverlap(w);

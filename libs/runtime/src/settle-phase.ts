@@ -3,7 +3,7 @@
  * `settle`), deletes mark the member deleted and leave a tombstone, failures go to the retry queue with their error
  * class, and a retry that finally went through is closed.
  */
-import { recordKeys, settle, type LinkState, type MemberState } from '@tandem/core';
+import { appFields, getPath, recordKeys, settle, type LinkState, type MemberState, type Patch, type RawFields } from '@tandem/core';
 import type { ApplyContext, LinkWork } from './apply-phase.js';
 import type { WriteOutcome } from './write-phase.js';
 
@@ -42,15 +42,16 @@ export async function settleOutcome(ctx: ApplyContext, w: LinkWork, outcome: Wri
     settleDelete(w, outcome);
     await ctx.ledger.tombstones.addDelete(ctx.spec.name, patch.app, outcome.id);
   } else if (outcome.stored) {
+    const fields = outcome.partial ? completeEcho(ctx, w, patch, outcome.stored.fields) : outcome.stored.fields;
     const { member, flags } = settle(ctx.spec, w.state, patch.app, {
       externalId: outcome.id,
       version: outcome.stored.version,
-      fields: outcome.stored.fields,
+      fields,
       ...(outcome.stored.fieldUpdatedAt ? { fieldUpdatedAt: outcome.stored.fieldUpdatedAt } : {}),
       ...(outcome.stored.deleted ? { deleted: true } : {}),
     });
     w.state = replaceMember(w.state, patch.app, member);
-    w.matchKeys[patch.app] = recordKeys(ctx.spec, patch.app, outcome.stored.fields);
+    w.matchKeys[patch.app] = recordKeys(ctx.spec, patch.app, fields);
     for (const f of flags) {
       ctx.tally.flag({ ...f, linkId: w.state.linkId });
       if (f.kind === 'rejected') ctx.tally.add(patch.app, 'rejected', 1, { externalId: outcome.id, linkId: w.state.linkId, fields: f.field ? [f.field] : [] });
@@ -70,4 +71,19 @@ function settleDelete(w: LinkWork, outcome: WriteOutcome & { status: 'ok' }): vo
     ackedVersion: Math.max(member.ackedVersion, w.state.agreedVersion),
     deleted: true,
   });
+}
+
+/**
+ * A partial write response holds only what the app echoed. The stored record is then: the member's last known raw
+ * values, overlaid with what was sent, overlaid with what the app says it stored (its reformatting wins). Saves a
+ * read-back request per batch (HubSpot).
+ */
+function completeEcho(ctx: ApplyContext, w: LinkWork, patch: Patch, echoed: RawFields): RawFields {
+  const member = w.state.members.find((m) => m.app === patch.app);
+  const fields: RawFields = { ...(member?.shadow ?? {}), ...patch.fields };
+  for (const { appSpec } of appFields(ctx.spec, patch.app)) {
+    const value = getPath(echoed, appSpec.path);
+    if (value !== undefined) fields[appSpec.path] = value;
+  }
+  return fields;
 }

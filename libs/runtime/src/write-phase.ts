@@ -17,7 +17,7 @@ export interface OutgoingWrite {
 
 /** What happened to one write, with the stored record when it could be learnt. */
 export type WriteOutcome =
-  | { ref: string; linkId: string; patch: Patch; status: 'ok'; id: string; stored: AppRecord | null }
+  | { ref: string; linkId: string; patch: Patch; status: 'ok'; id: string; stored: AppRecord | null; partial?: boolean }
   | { ref: string; linkId: string; patch: Patch; status: 'failed'; errorClass: string; message: string; retryable: boolean };
 
 /** Sends writes for one app in batches and settles each to a stored record or a failure. */
@@ -58,7 +58,7 @@ async function writeBatch(app: AppName, object: string, connector: Connector, ba
     if (r.status === 'failed') {
       outcomes.set(w.ref, failed(w, r.error.code, r.error.message, r.error.retryable));
     } else if (r.status === 'ok' && r.record) {
-      outcomes.set(w.ref, { ref: w.ref, linkId: w.linkId, patch: w.patch, status: 'ok', id: r.id, stored: r.record });
+      outcomes.set(w.ref, { ref: w.ref, linkId: w.linkId, patch: w.patch, status: 'ok', id: r.id, stored: r.record, ...(r.partial ? { partial: true } : {}) });
     } else {
       const id = r.status === 'ok' ? r.id : (r.id ?? w.patch.externalId);
       if (id) toFetch.set(id, w);
