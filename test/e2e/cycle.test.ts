@@ -3,7 +3,7 @@
  */
 import { explainRecord, runCycle } from '@tandem/runtime';
 import type { Ledger } from '@tandem/ledger';
-import { LEDGER_TIMEOUT_MS, ledgerTargets, openTestLedger, type TestLedger } from '../ledger/targets.js';
+import { ledgerTargets, useTestLedger } from '../ledger/targets.js';
 import { CONTACTS, duplicateEmails, findByEmail, live, makeWorld, specFrom, writesOf, type World } from './world.js';
 
 const targets = await ledgerTargets();
@@ -18,14 +18,11 @@ function seedOverlap(w: World): void {
 }
 
 describe.each(targets)('the sync cycle on %s', (target) => {
-  let db: TestLedger;
+  const ledgerOf = useTestLedger(target);
   let ledger: Ledger;
-
-  beforeAll(async () => {
-    db = await openTestLedger(target);
-    ledger = db.ledger;
-  }, LEDGER_TIMEOUT_MS);
-  afterAll(async () => db?.dispose());
+  beforeAll(() => {
+    ledger = ledgerOf();
+  });
 
   it('links overlapping people on the first sync and creates the missing ones with no duplicate anywhere', async () => {
     const w = makeWorld(ledger);

@@ -4,7 +4,7 @@
  */
 import type { AppRecord, Connector, Cursor, ReadPage } from '@tandem/connector-sdk';
 import type { Ledger } from '@tandem/ledger';
-import { LEDGER_TIMEOUT_MS, ledgerTargets, openTestLedger, type TestLedger } from '../ledger/targets.js';
+import { ledgerTargets, useTestLedger } from '../ledger/targets.js';
 import { CONTACTS, findByEmail, live, makeWorld, writesOf } from './world.js';
 
 const targets = await ledgerTargets();
@@ -12,14 +12,11 @@ const targets = await ledgerTargets();
 const WITH_DELETES = CONTACTS.replace('    match: [email]\n', '    match: [email]\n    deletes: propagate\n    maxDeletes: 10\n');
 
 describe.each(targets)('safe reads and deletes on %s', (target) => {
-  let db: TestLedger;
+  const ledgerOf = useTestLedger(target);
   let ledger: Ledger;
-
-  beforeAll(async () => {
-    db = await openTestLedger(target);
-    ledger = db.ledger;
-  }, LEDGER_TIMEOUT_MS);
-  afterAll(async () => db?.dispose());
+  beforeAll(() => {
+    ledger = ledgerOf();
+  });
 
   it('deletes a record missing from a complete read of a complete-read app, and leaves a tombstone', async () => {
     const w = makeWorld(ledger, WITH_DELETES, { desk: { deletes: 'complete-read' } });

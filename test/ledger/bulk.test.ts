@@ -1,7 +1,7 @@
 /** The cycle's chunk saves: many links per transaction must mean exactly what one save per link means. */
 import type { LinkState, MemberState } from '@tandem/core';
 import type { Ledger } from '@tandem/ledger';
-import { LEDGER_TIMEOUT_MS, ledgerTargets, openTestLedger, type TestLedger } from './targets.js';
+import { ledgerTargets, useTestLedger } from './targets.js';
 
 const targets = await ledgerTargets();
 
@@ -10,14 +10,11 @@ function member(app: string, externalId: string | null, extra: Partial<MemberSta
 }
 
 describe.each(targets)('bulk link saves on %s', (target) => {
-  let t: TestLedger;
+  const ledgerOf = useTestLedger(target);
   let ledger: Ledger;
-
-  beforeAll(async () => {
-    t = await openTestLedger(target);
-    ledger = t.ledger;
-  }, LEDGER_TIMEOUT_MS);
-  afterAll(async () => t?.dispose(), LEDGER_TIMEOUT_MS);
+  beforeAll(() => {
+    ledger = ledgerOf();
+  });
 
   it('creates many links with members and match keys in one call, findable by member and by key', async () => {
     const ids = await ledger.links.createMany(

@@ -84,3 +84,19 @@ export async function openTestLedger(target: LedgerTarget, options: OpenLedgerOp
     },
   };
 }
+
+/**
+ * Registers beforeAll/afterAll hooks that open one test ledger for the enclosing describe block and dispose of it;
+ * returns a getter (the ledger exists only once the hooks ran).
+ */
+export function useTestLedger(target: LedgerTarget, options: OpenLedgerOptions = {}): () => Ledger {
+  let opened: TestLedger | undefined;
+  beforeAll(async () => {
+    opened = await openTestLedger(target, options);
+  }, LEDGER_TIMEOUT_MS);
+  afterAll(async () => opened?.dispose(), LEDGER_TIMEOUT_MS);
+  return () => {
+    if (!opened) throw new Error('the test ledger is not open yet');
+    return opened.ledger;
+  };
+}

@@ -13,7 +13,7 @@ import { applyLeavers } from './leavers.js';
 import { applyHints, pairObservations } from './pairing.js';
 import { memberOf } from './read-phase.js';
 
-const CHUNK = 200;
+const CHUNK = 500;
 
 /** Runs one cycle of `spec`. Never throws for data problems: the report says what happened. */
 export async function runCycle(spec: SyncSpec, env: SyncEnvironment, options: CycleOptions = {}): Promise<CycleReport> {
