@@ -54,6 +54,21 @@ describe.each(targets)('safe reads and deletes on %s', (target) => {
     expect(await ledger.cursors.list(w.spec.name)).toEqual(cursorsBefore);
   });
 
+  it('resyncs only what changed since a time, reading every member from scratch but touching only newer records', async () => {
+    const w = makeWorld(ledger);
+    w.crm.userCreate({ email: 'ada@example.test', firstname: 'Ada' });
+    w.crm.userCreate({ email: 'alan@example.test', firstname: 'Alan' });
+    await w.cycle();
+    const since = w.clock.now() + 1;
+    w.clock.advance(10_000);
+    const alan = findByEmail(w.crm, 'alan@example.test');
+    w.crm.userEdit(alan?.id as string, { firstname: 'Alan M.' });
+    const report = await w.cycle({ since });
+    expect(report.apps.desk?.updated).toBe(1);
+    expect(findByEmail(w.desk, 'alan@example.test')?.fields.firstname).toBe('Alan M.');
+    expect(report.apps.crm?.read).toBeGreaterThanOrEqual(2);
+  });
+
   it('lets a stale page lose against a fresher value already seen', async () => {
     const w = makeWorld(ledger);
     w.crm.userCreate({ email: 'ada@example.test', firstname: 'Ada' });

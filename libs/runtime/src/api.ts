@@ -47,6 +47,8 @@ export interface CycleOptions {
   trigger?: RunTrigger;
   /** Read every member from scratch, ignoring cursors (resync, first sync). */
   full?: boolean;
+  /** Resync of what changed since this time (epoch ms): members are read from scratch, older records are skipped. */
+  since?: number;
   /** Targeted cycle: only these records are fetched by id and reconciled (webhooks, `resync --records`). */
   records?: RecordRef[];
   /** Hints from webhooks: rekeys and merges are applied to the ledger before the cycle; deletes become observations. */

@@ -50,6 +50,7 @@ async function execute(spec: SyncSpec, env: SyncEnvironment, options: CycleOptio
       connectors: env.connectors,
       full: mode === 'plan' || options.full === true || options.approveRun !== undefined,
       ...(options.records ? { records: options.records } : {}),
+      ...(options.since !== undefined ? { since: options.since } : {}),
       hints: options.hints ?? [],
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

@@ -16,6 +16,8 @@ export interface GatherInput {
   connectors: Record<AppName, Connector>;
   /** Read from scratch, ignoring cursors. */
   full: boolean;
+  /** Keep only records changed at or after this time (epoch ms); implies a read from scratch. */
+  since?: number;
   /** Targeted: fetch only these records. */
   records?: RecordRef[];
   hints: { app: AppName; hint: ChangeHint }[];
@@ -57,7 +59,7 @@ export async function gather(input: GatherInput): Promise<Gathered> {
     const filter = filterFingerprint(input.spec, app);
     const filterChanged = (await input.ledger.cursors.get(input.spec.name, app, filterKey)) !== filter;
     // An edited filter re-reads that one member from scratch (records now inside it link; those now outside leave).
-    const stored = input.full || filterChanged ? null : await input.ledger.cursors.get(input.spec.name, app, member.object);
+    const stored = input.full || filterChanged || input.since !== undefined ? null : await input.ledger.cursors.get(input.spec.name, app, member.object);
     const read = await readMember({
       spec: input.spec,
       app,
@@ -66,7 +68,8 @@ export async function gather(input: GatherInput): Promise<Gathered> {
       onPage: ({ total }) => input.onProgress?.({ stage: 'read', app, done: total }),
     });
     await guardEmptySide(input, read);
-    await addVanished(input, read);
+    if (input.since !== undefined) keepSince(read, input.since);
+    else await addVanished(input, read);
     gathered.reads.set(app, read);
     gathered.hints.push(...read.hints.map((hint) => ({ app, hint })));
     if (read.cursor !== null && read.cursor !== stored) gathered.nextCursors.set(app, read.cursor);
@@ -83,6 +86,12 @@ export function filterFingerprint(spec: SyncSpec, app: AppName): string {
     .sort()
     .map((path) => [path, [...(filter[path] ?? [])].map(String).sort()]);
   return JSON.stringify(sorted);
+}
+
+/** `resync --since`: drop records last changed before `since`; a partial view never implies deletes. */
+function keepSince(read: MemberRead, since: number): void {
+  for (const [id, obs] of read.observations) if (obs.updatedAt !== undefined && obs.updatedAt < since) read.observations.delete(id);
+  read.complete = false;
 }
 
 /** Webhook-triggered or `resync --records`: fetch exactly the named records, by app. */
