@@ -146,8 +146,8 @@ export class EngineCore implements EngineState {
   async resync(sync: string, scope: ResyncScope): Promise<{ runId: string | null; report?: CycleReport }> {
     const spec = this.requireSpec(sync);
     const options: CycleOptions = { trigger: 'manual' };
-    // The runtime has no `since` read: a full read is the safe superset of "changes since".
-    if (scope.kind === 'full' || scope.kind === 'since') options.full = true;
+    if (scope.kind === 'full') options.full = true;
+    if (scope.kind === 'since') options.since = scope.since;
     if (scope.kind === 'records') options.records = scope.records;
     const report = await this.runWhenFree(spec, options);
     return { runId: report.runId, report };
