@@ -60,6 +60,15 @@ describe.each(targets)('bulk link saves on %s', (target) => {
     expect(await ledger.links.count('bulk-d')).toBe(40);
   });
 
+  it('remembers paused syncs for every instance sharing the ledger', async () => {
+    await ledger.syncStates.setPaused('bulk-paused', true);
+    await ledger.syncStates.setPaused('bulk-other', false);
+    expect(await ledger.syncStates.pausedSyncs()).toContain('bulk-paused');
+    expect(await ledger.syncStates.pausedSyncs()).not.toContain('bulk-other');
+    await ledger.syncStates.setPaused('bulk-paused', false);
+    expect(await ledger.syncStates.pausedSyncs()).not.toContain('bulk-paused');
+  });
+
   it('refuses the whole chunk when one link was saved by someone else since it was loaded', async () => {
     const ids = await ledger.links.createMany('bulk-c', [0, 1].map((i) => ({ agreedVersion: 1, members: [member('crm', `x-${i}`)] })));
     const [first, second] = await ledger.links.loadMany(ids);

@@ -15,6 +15,7 @@ const LEDGER_TABLES = [
   'link_member',
   'retry',
   'run',
+  'sync_state',
   'tombstone',
   'webhook_event',
 ];

@@ -55,11 +55,6 @@ export interface RunningEngine {
   close(): Promise<void>;
 }
 
-/** The same decision openLedger makes: no URL given or in the environment means embedded PGlite. */
-function embedded(options: StartEngineOptions): boolean {
-  return options.databaseUrl === null || !(options.databaseUrl ?? process.env.DATABASE_URL);
-}
-
 function resolvePort(options: StartEngineOptions): number {
   if (options.port !== undefined) return options.port;
   if (options.config.engine?.port !== undefined) return options.config.engine.port;
@@ -119,23 +114,12 @@ export async function startEngine(options: StartEngineOptions): Promise<RunningE
  * connection the migrations run here, the same way (PGlite needs no migration lock: it has one process).
  */
 async function openEngineLedger(options: StartEngineOptions): Promise<Ledger> {
-  const isEmbedded = embedded(options);
-  const ledger = await openLedger({
+  return openLedger({
     ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     ...(options.schema !== undefined ? { schema: options.schema } : {}),
     ...(process.env.TANDEM_KEY_SECRET ? { keySecret: process.env.TANDEM_KEY_SECRET } : {}),
-    ...(isEmbedded ? { poolSize: 1, runMigrations: false } : {}),
   });
-  if (!isEmbedded) return ledger;
-  try {
-    await ledger.dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${ledger.schema.replace(/"/g, '""')}"`);
-    await ledger.dataSource.runMigrations({ transaction: 'each' });
-    return ledger;
-  } catch (error) {
-    await ledger.close();
-    throw error;
-  }
 }
 
 /** Everything the Nest app needs, built before it so a bad connection setting fails fast with a clear error. */
@@ -154,7 +138,9 @@ async function assemble(options: StartEngineOptions, ledger: Ledger, log: Return
     throw error;
   }
   const metrics = new EngineMetrics(ledger, options.config.syncs.map((s) => s.name), { defaultMetrics: true });
-  return new EngineCore({ config: options.config, ledger, connectors, queue, metrics, logger: log, timing, role: options.role ?? 'all' });
+  const core = new EngineCore({ config: options.config, ledger, connectors, queue, metrics, logger: log, timing, role: options.role ?? 'all' });
+  await core.refreshPaused();
+  return core;
 }
 
 /**

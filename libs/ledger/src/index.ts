@@ -29,3 +29,4 @@ export {
   type TombstoneKind,
 } from './entities/index.js';
 export { LEDGER_MIGRATIONS } from './ledger-migrations.js';
+export type { SyncStatesRepository } from './repositories/sync-states.repository.js';

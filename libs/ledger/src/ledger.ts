@@ -9,6 +9,7 @@ import { LinksRepository } from './repositories/links.repository.js';
 import { RetriesRepository } from './repositories/retries.repository.js';
 import type { RetryPolicy } from './repositories/backoff.js';
 import { RunsRepository } from './repositories/runs.repository.js';
+import { SyncStatesRepository } from './repositories/sync-states.repository.js';
 import { TombstonesRepository } from './repositories/tombstones.repository.js';
 import { WebhookEventsRepository } from './repositories/webhook-events.repository.js';
 
@@ -39,6 +40,7 @@ export class Ledger {
   readonly webhookEvents: WebhookEventsRepository;
   readonly tombstones: TombstonesRepository;
   readonly audit: AuditRepository;
+  readonly syncStates: SyncStatesRepository;
   readonly locks: LedgerLocks;
   private readonly lockImpl: Locks;
   private readonly keySecret: string;
@@ -68,6 +70,7 @@ export class Ledger {
     this.webhookEvents = new WebhookEventsRepository(ctx);
     this.tombstones = new TombstonesRepository(ctx);
     this.audit = new AuditRepository(ctx);
+    this.syncStates = new SyncStatesRepository(ctx);
     // PGlite: every connection shares one backend session, so only an in-process mutex excludes anything there.
     this.lockImpl = new Locks(parts.dataSource, parts.schema, parts.kind === 'postgres');
     this.locks = this.lockImpl;

@@ -113,21 +113,35 @@ export class EngineCore implements EngineState {
     }));
   }
 
-  /** Paused: scheduled ticks and webhook cycles of the sync wait; manual resyncs still run. Per process, see report. */
-  pause(sync: string): Promise<void> {
+  /**
+   * Paused: scheduled ticks and webhook cycles of the sync wait; manual resyncs still run. Stored in the ledger, so
+   * every instance follows it (within one refresh) and it survives restarts.
+   */
+  async pause(sync: string): Promise<void> {
     this.requireSpec(sync);
+    await this.ledger.syncStates.setPaused(sync, true);
     this.paused.add(sync);
     this.logger.info({ sync }, 'sync paused');
-    return Promise.resolve();
   }
 
-  resume(sync: string): Promise<void> {
+  async resume(sync: string): Promise<void> {
     this.requireSpec(sync);
+    await this.ledger.syncStates.setPaused(sync, false);
+    this.markResumed(sync);
+  }
+
+  /** Re-reads which syncs are paused (another instance may have paused or resumed one). */
+  async refreshPaused(): Promise<void> {
+    const now = new Set((await this.ledger.syncStates.pausedSyncs()).filter((s) => this.specs.has(s)));
+    for (const sync of now) this.paused.add(sync);
+    for (const sync of [...this.paused]) if (!now.has(sync)) this.markResumed(sync);
+  }
+
+  private markResumed(sync: string): void {
     if (this.paused.delete(sync)) {
       this.logger.info({ sync }, 'sync resumed');
       for (const listener of this.resumeListeners) listener(sync);
     }
-    return Promise.resolve();
   }
 
   onResume(listener: (sync: string) => void): void {

@@ -6,6 +6,8 @@ export interface EngineTiming {
   staleRunMs: number;
   /** How often each process looks for dead processes' runs to finish. */
   recoveryCheckMs: number;
+  /** How often an instance re-reads which syncs are paused (another instance may have changed it). */
+  pausedRefreshMs: number;
   /** How often unprocessed webhook events (a restart, a lost job) are handed to a worker again. */
   webhookSweepMs: number;
   /** Wait before retrying work that found its sync busy with another cycle. */
@@ -18,6 +20,7 @@ export const DEFAULT_TIMING: EngineTiming = {
   pollingIntervalSeconds: 1,
   staleRunMs: 120_000,
   recoveryCheckMs: 30_000,
+  pausedRefreshMs: 5_000,
   webhookSweepMs: 30_000,
   busyRetryMs: 2_000,
   shutdownTimeoutMs: 15_000,

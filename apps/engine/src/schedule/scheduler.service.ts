@@ -33,6 +33,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     }
     this.every('tandem-recover', this.core.timing.recoveryCheckMs, () => this.recoverDeadRuns());
     this.every('tandem-webhook-sweep', this.core.timing.webhookSweepMs, () => this.core.drain.sweep());
+    this.every('tandem-paused', this.core.timing.pausedRefreshMs, () => this.core.refreshPaused());
     this.core.onResume((sync) => {
       // Ticks were dropped while paused: catch up now, and process the webhooks that waited.
       void this.core.cycles.enqueueNow(sync, 'startup').catch(() => undefined);
