@@ -54,8 +54,20 @@ function closeOn(signals: NodeJS.Signals[], close: () => Promise<void>): void {
   }
 }
 
+/**
+ * A background promise that fails after start (a job-queue poll while the database restarts) must not take the whole
+ * engine down: it is logged once as JSON, with its code, and the queue's own retry or the next tick recovers.
+ */
+function surviveBackgroundFailures(): void {
+  process.on('unhandledRejection', (reason: unknown) => {
+    const code = reason instanceof TandemError ? reason.code : ((reason as { code?: string } | null)?.code ?? 'UNHANDLED');
+    console.error(JSON.stringify({ level: 50, service: 'tandem-engine', code, msg: 'background task failed' }));
+  });
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv);
+  surviveBackgroundFailures();
   const file = options.config ?? process.env.TANDEM_CONFIG;
   if (file === undefined || file === '') {
     const demo = await startDemo({
