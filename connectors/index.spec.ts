@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Connector, ConnectorFactory } from '@tandem/connector-sdk';
 import { TandemError } from '@tandem/core';
 import { HubspotConnector } from './hubspot/index.js';
@@ -58,7 +60,7 @@ describe('buildConnectors', () => {
     expect(() =>
       buildConnectors(
         { first: { type: 'a', settings: {} }, second: { type: 'b', settings: {} }, third: { type: 'c', settings: {} } },
-        factories,
+        { factories },
       ),
     ).toThrow(/connection third/);
     await new Promise((resolve) => setImmediate(resolve));
@@ -67,6 +69,51 @@ describe('buildConnectors', () => {
 
   it('passes on a connector settings error for the connection that has it', () => {
     expect(() => buildConnectors({ crm: { type: 'hubspot', settings: {} } })).toThrow(/connection crm: hubspot setting token/);
+  });
+});
+
+/** A loopback app that answers the first request under each path prefix 429 + Retry-After: 1, then 200. */
+async function throttlingApp() {
+  const throttled = new Set<string>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const prefix = (req.url ?? '').split('/')[1] ?? '';
+      const first = !throttled.has(prefix);
+      throttled.add(prefix);
+      res.writeHead(first ? 429 : 200, { 'content-type': 'application/json', ...(first ? { 'retry-after': '1' } : {}) });
+      res.end(JSON.stringify(first ? {} : { results: [] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+  return { url, close };
+}
+
+describe('buildConnectors hooks', () => {
+  it('tells the runner, per connection, how long each connector waited out a 429 Retry-After', async () => {
+    const app = await throttlingApp();
+    const waits: Array<{ connection: string; ms: number }> = [];
+    try {
+      const built = buildConnectors(
+        {
+          crm: { type: 'hubspot', settings: { token: 't', baseUrl: `${app.url}/hs` } },
+          mail: { type: 'mailchimp', settings: { apiKey: 'k-us1', listId: 'l1', baseUrl: `${app.url}/mc/3.0` } },
+          helpdesk: { type: 'zendesk', settings: { baseUrl: `${app.url}/zd/api/v2`, oauthToken: 't' } },
+        },
+        { hooks: { onRateLimitWait: (ms, { connection }) => void waits.push({ connection, ms }) } },
+      );
+      await Promise.all(Object.values(built).map((connector) => connector.check()));
+      await closeConnectors(built);
+    } finally {
+      await app.close();
+    }
+    expect(waits.map((w) => w.connection).sort()).toEqual(['crm', 'helpdesk', 'mail']);
+    for (const { ms } of waits) {
+      expect(ms).toBeGreaterThanOrEqual(950);
+      expect(ms).toBeLessThan(5_000);
+    }
   });
 });
 

@@ -10,9 +10,8 @@ import {
   fitShape,
   malformedResponse,
   type Classification,
-  type Clock,
+  type HttpConnectorOptions,
   type HttpResponseInfo,
-  type RetryOptions,
 } from '@tandem/connector-sdk';
 import type { HubspotObject, HubspotObjectRecord, HubspotProperty } from './hubspot.fields.js';
 import { batchShape, errorBodyShape, pageShape, propertiesShape } from './hubspot.shapes.js';
@@ -60,7 +59,7 @@ export interface SearchRequest {
   after?: string;
 }
 
-export interface HubspotClientOptions {
+export interface HubspotClientOptions extends HttpConnectorOptions {
   baseUrl: string;
   token: string;
   /** Burst quota: requests per window (HubSpot private apps: 100 or 190 per 10 s). */
@@ -71,8 +70,6 @@ export interface HubspotClientOptions {
   /** Search requests per second (HubSpot: 4 per token). */
   searchPerSecond: number;
   timeoutMs?: number;
-  retries?: RetryOptions;
-  clock?: Clock;
 }
 
 /** An error body as far as it has HubSpot's shape; an odd one says nothing. */
@@ -128,6 +125,7 @@ export class HubspotClient {
       retries: options.retries,
       classify: (info: HttpResponseInfo) => classifyHubspot(info, now()),
       clock,
+      hooks: options.hooks,
     };
     const burst = new RateLimiter({
       requests: options.requestsPerWindow,

@@ -6,14 +6,14 @@
 import {
   ConnectorError,
   NotFoundError,
+  chunks,
   type AppRecord,
   type Capabilities,
-  type Clock,
   type Connector,
   type Cursor,
   type FieldInfo,
+  type HttpConnectorOptions,
   type ReadPage,
-  type RetryOptions,
   type WebhookHandler,
   type WriteOp,
   type WriteResult,
@@ -36,7 +36,7 @@ import { writeOps, type WriteContext } from './hubspot.writes.js';
 export const BATCH_LIMIT = 100;
 export const HISTORY_BATCH_LIMIT = 50;
 
-export interface HubspotConnectorOptions {
+export interface HubspotConnectorOptions extends HttpConnectorOptions {
   /** Private-app or OAuth access token. */
   token: string;
   /** Default https://api.hubapi.com (tests point it at the sandbox). */
@@ -66,14 +66,6 @@ export interface HubspotConnectorOptions {
   /** Properties to read per object (default: every property in the portal's catalogue). */
   properties?: Partial<Record<HubspotObject, string[]>>;
   timeoutMs?: number;
-  retries?: RetryOptions;
-  clock?: Clock;
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export class HubspotConnector implements Connector {
@@ -97,6 +89,7 @@ export class HubspotConnector implements Connector {
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       clock: options.clock,
+      hooks: options.hooks,
     });
     this.readLagMs = options.searchLagMs ?? 30_000;
     this.fieldTimestamps = options.fieldTimestamps ?? false;

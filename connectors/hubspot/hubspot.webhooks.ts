@@ -9,6 +9,8 @@
  * (the target URL configured in HubSpot) can be given and is then used instead of the received URL.
  */
 import {
+  DEFAULT_WEBHOOK_TOLERANCE_MS,
+  webhookHeader,
   ReplayGuard,
   arrayOf,
   checkShape,
@@ -27,7 +29,6 @@ import {
 
 export const SIGNATURE_HEADER = 'x-hubspot-signature-v3';
 export const TIMESTAMP_HEADER = 'x-hubspot-request-timestamp';
-export const DEFAULT_TOLERANCE_MS = 5 * 60_000;
 
 /** One event of a delivery (the body is a JSON array of these). */
 export interface HubspotWebhookEvent {
@@ -50,12 +51,6 @@ export interface HubspotWebhookOptions {
 }
 
 const OBJECT_OF: Record<string, string> = { contact: 'contacts', company: 'companies' };
-
-function header(req: WebhookRequest, name: string): string | undefined {
-  const key = Object.keys(req.headers).find((candidate) => candidate.toLowerCase() === name);
-  const value = key === undefined ? undefined : req.headers[key];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * One event as the connector reads it. Everything a hint is built from is checked here, so a delivery with an odd
@@ -124,7 +119,7 @@ export class HubspotWebhooks implements WebhookHandler {
 
   constructor(options: HubspotWebhookOptions) {
     this.secrets = options.secrets;
-    this.toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+    this.toleranceMs = options.toleranceMs ?? DEFAULT_WEBHOOK_TOLERANCE_MS;
     this.publicUrl = options.publicUrl;
     this.replays = new ReplayGuard({ ttlMs: this.toleranceMs * 2 });
   }
@@ -142,7 +137,7 @@ export class HubspotWebhooks implements WebhookHandler {
 
   /** Throws WebhookSignatureError (401): missing-*, stale, mismatch, no-secret or replayed. */
   verify(req: WebhookRequest): void {
-    const stamp = header(req, TIMESTAMP_HEADER);
+    const stamp = webhookHeader(req, TIMESTAMP_HEADER);
     if (stamp !== undefined && !/^\d+$/.test(stamp.trim())) {
       throw new WebhookSignatureError('missing-timestamp', 'hubspot webhook timestamp is unreadable');
     }
@@ -152,7 +147,7 @@ export class HubspotWebhooks implements WebhookHandler {
         verifyHmacSignature({
           secrets: this.secrets,
           payload: Buffer.concat([Buffer.from(`${req.method.toUpperCase()}${uri}`), req.rawBody, Buffer.from(stamp ?? '')]),
-          signature: header(req, SIGNATURE_HEADER),
+          signature: webhookHeader(req, SIGNATURE_HEADER),
           encoding: 'base64',
           timestampMs: stamp === undefined ? undefined : Number(stamp),
           nowMs: req.receivedAt,

@@ -1,4 +1,6 @@
-import { AuthError, ManualClock as SdkClock, type WriteOp } from '@tandem/connector-sdk';
+import { AuthError, ManualClock as SdkClock, type WriteOp, type WriteResult } from '@tandem/connector-sdk';
+import { answeringApp } from '../malformed.test-kit.js';
+import { HubspotConnector } from './hubspot.connector.js';
 import { BATCH_ROUTE, hubspotKit, type HsKit } from './hubspot.test-kit.js';
 
 const create = (ref: string, fields: Record<string, unknown>): WriteOp => ({ op: 'create', ref, fields });
@@ -130,5 +132,53 @@ describe('HubSpot connector writes against the simulator', () => {
     kit = await hubspotKit();
     const connector = kit.connect({ token: 'revoked' });
     await expect(connector.write('contacts', [create('x', { email: 'x@example.test' })])).rejects.toBeInstanceOf(AuthError);
+  });
+});
+
+describe('HubSpot write results carry what HubSpot echoed', () => {
+  let kit: HsKit;
+
+  afterEach(async () => kit.close());
+
+  const okRecord = (result: WriteResult) => (result.status === 'ok' ? result : undefined);
+
+  it('answers a batch update with partial records holding the values as HubSpot stored them, without reading them back', async () => {
+    kit = await hubspotKit();
+    kit.sb.hubspot.setFaults({ reformatOnWrite: { field: 'phone', style: 'e164' } });
+    const [a, b] = kit.addContacts(2);
+    const connector = kit.connect();
+    const results = await connector.write('contacts', [
+      { op: 'update', ref: 'a', id: a, fields: { phone: '(415) 555-0100', renewal_date: '2025-01-01T00:00:00Z' } },
+      { op: 'update', ref: 'b', id: b, fields: { 'properties.firstname': 'Bea' } },
+    ]);
+    expect(kit.requests(BATCH_ROUTE)).toBe(1);
+    const [first, second] = results.map(okRecord);
+    expect(first).toMatchObject({ id: a, partial: true, record: { id: a, fields: { phone: '+14155550100', renewal_date: '2025-01-01', hs_object_id: a } } });
+    expect(second).toMatchObject({ id: b, partial: true, record: { id: b, fields: { firstname: 'Bea' } } });
+    // Only what was sent (and HubSpot's system properties) is echoed; the engine keeps the rest as it knew it.
+    expect(second?.record?.fields).not.toHaveProperty('email');
+    const [read] = await connector.fetch('contacts', [a]);
+    expect(first?.record?.version).toBe(read.version);
+    expect(first?.record?.fields.phone).toBe(read.fields.phone);
+  });
+
+  it('answers a batch create with the stored email, lowercased and trimmed by HubSpot', async () => {
+    kit = await hubspotKit();
+    const [result] = await kit.connect().write('contacts', [create('c', { email: ' Mixed@Example.TEST ', firstname: 'Mo' })]);
+    expect(result).toMatchObject({ status: 'ok', partial: true, record: { fields: { email: 'mixed@example.test', firstname: 'Mo' } } });
+    expect(okRecord(result)?.record?.id).toBe(okRecord(result)?.id);
+  });
+
+  it('leaves the record out when HubSpot did not echo a property that was written', async () => {
+    const app = await answeringApp();
+    try {
+      // One body that reads as the property catalogue and as the batch answer: the echo lacks `firstname`.
+      app.answer({ results: [{ name: 'firstname', type: 'string', id: '101', properties: { hs_object_id: '101' }, updatedAt: '2025-03-01T12:00:00Z' }] });
+      const connector = new HubspotConnector({ token: 't', baseUrl: app.url, retries: { count: 0 } });
+      const results = await connector.write('contacts', [{ op: 'update', ref: 'u', id: '101', fields: { firstname: 'Ada' } }]);
+      expect(results).toEqual([{ ref: 'u', status: 'ok', id: '101' }]);
+    } finally {
+      await app.close();
+    }
   });
 });

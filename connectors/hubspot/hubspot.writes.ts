@@ -2,21 +2,25 @@
  * Batch writes with one result per op. Creates carry an `objectWriteTraceId` (the op's ref) so HubSpot answers 207
  * with per-record results; a 409 "Contact already exists. Existing ID: N" on a create means the record is there
  * (an earlier attempt got through, or it existed), so the op is ok with that id and the engine reads it back.
+ * A created or updated record comes back with the properties sent, as HubSpot stored them (plus hs_object_id,
+ * createdate and the modified date): the ok result carries it as a partial record, so the engine need not batch/read it.
  * A create whose request may have reached HubSpot but got no answer is `unknown`, never retried blindly.
  * A batch HubSpot rejects as a whole for one bad record is split and sent one record at a time.
  */
 import {
-  AuthError,
   ConnectorError,
   RecordError,
   TransientError,
+  chunks,
+  failedWrite,
   redactPii,
+  writeFailureFor,
   type FieldInfo,
   type WriteOp,
   type WriteResult,
 } from '@tandem/connector-sdk';
 import { errorField, type HubspotClient, type HubspotErrorBody } from './hubspot.client.js';
-import { toHubspotProperties, type HubspotObject } from './hubspot.fields.js';
+import { toAppRecord, toHubspotProperties, type HubspotObject, type HubspotObjectRecord } from './hubspot.fields.js';
 
 export interface WriteContext {
   client: HubspotClient;
@@ -31,26 +35,30 @@ type Results = Map<string, WriteResult>;
 
 const EXISTING_ID = /Existing ID:\s*(\d+)/i;
 
-function failed(ref: string, code: string, message: string, retryable: boolean, field?: string): WriteResult {
-  return { ref, status: 'failed', error: { code, message, retryable, ...(field ? { field } : {}) } };
-}
-
 /** A per-record error from a batch answer, as a failed result (app text redacted). */
 function fromStandardError(ref: string, op: string, error: HubspotErrorBody): WriteResult {
   const category = error.category ?? 'ERROR';
   const message = `hubspot ${op} rejected (${category}): ${redactPii(error.message ?? 'no message')}`;
   const code = category === 'OBJECT_NOT_FOUND' ? 'CONNECTOR_NOT_FOUND' : 'CONNECTOR_RECORD_REJECTED';
-  return failed(ref, code, message, false, errorField(error));
+  return failedWrite(ref, code, message, false, errorField(error));
 }
 
 /** A thrown call failure for every op of the call. Auth failures stop the whole write: no op can succeed. */
 function fromThrown(refs: string[], op: 'create' | 'update' | 'archive', error: unknown): WriteResult[] {
-  if (error instanceof AuthError || !(error instanceof ConnectorError)) throw error;
   return refs.map((ref) => {
-    if (op === 'create' && error instanceof TransientError && error.maybeApplied) return { ref, status: 'unknown' };
-    const field = error instanceof RecordError ? error.field : undefined;
-    return failed(ref, error.code, error.message, error.retryable, field);
+    const failure = writeFailureFor(ref, error, 'connector');
+    return op === 'create' && error instanceof TransientError && error.maybeApplied ? { ref, status: 'unknown' } : failure;
   });
+}
+
+/**
+ * An ok result carrying what HubSpot echoed. The record is partial (HubSpot echoes only the properties sent, plus
+ * its system ones), so it is attached only when every property sent came back; otherwise the engine reads it.
+ */
+function stored(ref: string, object: HubspotObject, echoed: HubspotObjectRecord, sent: Record<string, string>): WriteResult {
+  const id = String(echoed.id);
+  const complete = Object.keys(sent).every((name) => Object.hasOwn(echoed.properties, name));
+  return complete ? { ref, status: 'ok', id, record: toAppRecord(object, echoed), partial: true } : { ref, status: 'ok', id };
 }
 
 function conflictId(error: HubspotErrorBody): string | undefined {
@@ -77,14 +85,14 @@ async function createChunk(ctx: WriteContext, object: HubspotObject, items: Crea
     out.set(items[0].ref, id ? { ref: items[0].ref, status: 'ok', id } : fromStandardError(items[0].ref, 'create', res.data));
     return;
   }
-  const refs = new Set(items.map((i) => i.ref));
+  const byRef = new Map(items.map((i) => [i.ref, i]));
   for (const result of res.data.results ?? []) {
-    const ref = result.objectWriteTraceId ?? (items.length === 1 ? items[0].ref : undefined);
-    if (ref !== undefined && refs.has(ref)) out.set(ref, { ref, status: 'ok', id: String(result.id) });
+    const item = byRef.get(result.objectWriteTraceId ?? (items.length === 1 ? items[0].ref : ''));
+    if (item) out.set(item.ref, stored(item.ref, object, result, item.properties));
   }
   for (const error of res.data.errors ?? []) {
     const ref = error.context?.objectWriteTraceId?.[0];
-    if (ref === undefined || !refs.has(ref)) continue;
+    if (ref === undefined || !byRef.has(ref)) continue;
     const id = conflictId(error);
     out.set(ref, id ? { ref, status: 'ok', id } : fromStandardError(ref, 'create', error));
   }
@@ -107,7 +115,7 @@ async function updateChunk(ctx: WriteContext, object: HubspotObject, items: Upda
   const byId = new Map(items.map((i) => [i.id, i]));
   for (const result of data.results ?? []) {
     const item = byId.get(String(result.id));
-    if (item) out.set(item.ref, { ref: item.ref, status: 'ok', id: item.id });
+    if (item) out.set(item.ref, stored(item.ref, object, result, item.properties));
   }
   for (const error of data.errors ?? []) {
     for (const id of error.context?.ids ?? []) {
@@ -139,12 +147,6 @@ async function oneByOne<T>(items: T[], send: (item: T) => Promise<void>): Promis
   for (const item of items) await send(item);
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** Runs `ops` as batch create, update and archive calls; returns one result per op, in op order. */
 export async function writeOps(
   ctx: WriteContext,
@@ -167,7 +169,7 @@ export async function writeOps(
       properties = toHubspotProperties(op.fields, types);
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
-      out.set(op.ref, failed(op.ref, error.code, error.message, false, error.details.field as string | undefined));
+      out.set(op.ref, failedWrite(op.ref, error.code, error.message, false, error.details.field as string | undefined));
       continue;
     }
     if (op.op === 'create') creates.push({ ref: op.ref, properties });
@@ -176,5 +178,5 @@ export async function writeOps(
   for (const chunk of chunks(creates, ctx.batchSize)) await createChunk(ctx, object, chunk, out);
   for (const chunk of chunks(updates, ctx.batchSize)) await updateChunk(ctx, object, chunk, out);
   for (const chunk of chunks(archives, ctx.batchSize)) await archiveChunk(ctx, object, chunk, out);
-  return ops.map((op) => out.get(op.ref) ?? failed(op.ref, 'CONNECTOR_RESULT_MISSING', 'hubspot gave no result', true));
+  return ops.map((op) => out.get(op.ref) ?? failedWrite(op.ref, 'CONNECTOR_RESULT_MISSING', 'hubspot gave no result', true));
 }

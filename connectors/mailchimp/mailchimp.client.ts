@@ -6,9 +6,8 @@ import { createHash } from 'node:crypto';
 import {
   HttpClient,
   type Classification,
-  type Clock,
+  type HttpConnectorOptions,
   type HttpResponseInfo,
-  type RetryOptions,
 } from '@tandem/connector-sdk';
 import { batchShape, memberPageShape, memberShape, mergeFieldsShape } from './mailchimp.shapes.js';
 
@@ -52,14 +51,12 @@ export interface McMergeField {
   options?: { choices?: string[] };
 }
 
-export interface MailchimpClientOptions {
+export interface MailchimpClientOptions extends HttpConnectorOptions {
   baseUrl: string;
   apiKey: string;
   listId: string;
   /** Requests in flight at once; Mailchimp refuses more than 10 simultaneous connections per key. */
   concurrency: number;
-  clock?: Clock;
-  retries?: RetryOptions;
 }
 
 export interface ListQuery {
@@ -125,6 +122,7 @@ export class MailchimpClient {
       classify: classifyMailchimp,
       clock: options.clock,
       retries: options.retries,
+      hooks: options.hooks,
       // Mailchimp cancels calls after 120 s itself.
       timeoutMs: 120_000,
     });

@@ -4,16 +4,16 @@
  */
 import {
   ConnectorError,
+  checkBatchSize,
   systemClock,
   type AppRecord,
   type Capabilities,
   type ChangeHint,
-  type Clock,
   type Connector,
   type Cursor,
   type FieldInfo,
+  type HttpConnectorOptions,
   type ReadPage,
-  type RetryOptions,
   type WriteOp,
   type WriteResult,
 } from '@tandem/connector-sdk';
@@ -27,7 +27,7 @@ import { MailchimpWriter } from './mailchimp.writes.js';
 export const MAILCHIMP_OBJECT = 'members';
 export const MAILCHIMP_MAX_BATCH = 500;
 
-export interface MailchimpConnectorOptions {
+export interface MailchimpConnectorOptions extends HttpConnectorOptions {
   baseUrl: string;
   apiKey: string;
   listId: string;
@@ -46,9 +46,6 @@ export interface MailchimpConnectorOptions {
   maxBatch?: number;
   /** The app's clock as the read horizon sees it (tests pass the simulator's). Default: `clock`. */
   now?: () => number;
-  /** Time for the HTTP client's rate limiting and backoff. */
-  clock?: Clock;
-  retries?: RetryOptions;
 }
 
 /** A read page; `hints` carries re-keys the read detected (a member back under a new contact_id). */
@@ -74,6 +71,7 @@ export class MailchimpConnector implements Connector {
       concurrency: options.concurrency ?? 8,
       clock: options.clock,
       retries: options.retries,
+      hooks: options.hooks,
     });
     const secrets = options.webhookSecrets ?? [];
     if (secrets.length > 0) this.webhooks = new MailchimpWebhooks(secrets, this.directory, MAILCHIMP_OBJECT);
@@ -184,11 +182,7 @@ export class MailchimpConnector implements Connector {
 
   async write(object: string, ops: WriteOp[]): Promise<WriteResult[]> {
     this.assertObject(object);
-    if (ops.length > this.maxBatch()) {
-      throw new ConnectorError('CONNECTOR_BATCH_TOO_LARGE', `write batch of ${ops.length} exceeds ${this.maxBatch()}`, {
-        details: { size: ops.length, maxBatch: this.maxBatch() },
-      });
-    }
+    checkBatchSize(this.type, ops.length, this.maxBatch());
     return this.writer.write(ops);
   }
 

@@ -2,31 +2,27 @@
  * Mailchimp member fields: the catalogue `describe` returns, the raw record shape reads produce, and the translation
  * of a write's dotted paths (`merge_fields.FNAME`, `tags`, `status`) into a member body.
  */
-import type { AppRecord, FieldInfo } from '@tandem/connector-sdk';
+import { fieldInfo, type AppRecord, type FieldInfo } from '@tandem/connector-sdk';
 import type { McMember, McMergeField } from './mailchimp.client.js';
 
 export const MEMBER_STATUSES = ['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional', 'archived'];
 
-function field(path: string, type: FieldInfo['type'], extra: Partial<FieldInfo> = {}): FieldInfo {
-  return { path, type, requiredOnCreate: false, setValued: type === 'set', readOnly: false, ...extra };
-}
-
 /** Member fields every audience has; merge fields are added from the audience's own definitions. */
 export const MEMBER_FIELDS: readonly FieldInfo[] = Object.freeze([
-  field('email_address', 'string', { requiredOnCreate: true }),
-  field('status', 'enum', { options: MEMBER_STATUSES, requiredOnCreate: true }),
-  field('tags', 'set'),
-  field('email_type', 'enum', { options: ['html', 'text'] }),
-  field('language', 'string'),
-  field('vip', 'boolean'),
-  field('contact_id', 'string', { readOnly: true }),
-  field('id', 'string', { readOnly: true }),
-  field('unique_email_id', 'string', { readOnly: true }),
-  field('web_id', 'number', { readOnly: true }),
-  field('source', 'string', { readOnly: true }),
-  field('timestamp_signup', 'datetime', { readOnly: true }),
-  field('timestamp_opt', 'datetime', { readOnly: true }),
-  field('last_changed', 'datetime', { readOnly: true }),
+  fieldInfo('email_address', 'string', { requiredOnCreate: true }),
+  fieldInfo('status', 'enum', { options: MEMBER_STATUSES, requiredOnCreate: true }),
+  fieldInfo('tags', 'set'),
+  fieldInfo('email_type', 'enum', { options: ['html', 'text'] }),
+  fieldInfo('language', 'string'),
+  fieldInfo('vip', 'boolean'),
+  fieldInfo('contact_id', 'string', { readOnly: true }),
+  fieldInfo('id', 'string', { readOnly: true }),
+  fieldInfo('unique_email_id', 'string', { readOnly: true }),
+  fieldInfo('web_id', 'number', { readOnly: true }),
+  fieldInfo('source', 'string', { readOnly: true }),
+  fieldInfo('timestamp_signup', 'datetime', { readOnly: true }),
+  fieldInfo('timestamp_opt', 'datetime', { readOnly: true }),
+  fieldInfo('last_changed', 'datetime', { readOnly: true }),
 ]);
 
 const MERGE_TYPES: Record<string, FieldInfo['type']> = {
@@ -40,7 +36,7 @@ const MERGE_TYPES: Record<string, FieldInfo['type']> = {
 export function mergeFieldInfo(def: McMergeField): FieldInfo {
   const type = MERGE_TYPES[def.type] ?? 'string';
   const options = type === 'enum' && Array.isArray(def.options?.choices) ? [...def.options.choices] : undefined;
-  return field(`merge_fields.${def.tag}`, type, {
+  return fieldInfo(`merge_fields.${def.tag}`, type, {
     requiredOnCreate: def.required === true,
     ...(options ? { options } : {}),
   });

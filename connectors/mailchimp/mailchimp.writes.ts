@@ -6,19 +6,18 @@
  * tags endpoint. Delete and archive both archive (Mailchimp's DELETE); permanent deletion is `erase` only.
  */
 import {
-  AuthError,
-  ConnectorError,
   NotFoundError,
+  failedWrite,
   redactPii,
+  writeFailureFor,
   type AppRecord,
+  type FailedWrite,
   type WriteOp,
   type WriteResult,
 } from '@tandem/connector-sdk';
 import type { McBatchError, McMember, MailchimpClient } from './mailchimp.client.js';
 import { tagDiff, toAppRecord, toMemberChange, type MemberChange } from './mailchimp.fields.js';
 import type { MemberDirectory } from './mailchimp.members.js';
-
-type Failed = Extract<WriteResult, { status: 'failed' }>;
 
 interface BatchItem {
   op: Extract<WriteOp, { op: 'create' | 'update' }>;
@@ -38,18 +37,6 @@ export interface MailchimpWriterOptions {
   object: string;
   /** status_if_new when a create does not name a status. */
   statusIfNew?: string;
-}
-
-function failed(ref: string, code: string, message: string, retryable: boolean, field?: string): Failed {
-  return { ref, status: 'failed', error: { code, message, retryable, ...(field ? { field } : {}) } };
-}
-
-/** A per-op failure from a typed error; credentials problems stop the whole write instead. */
-function failureFor(ref: string, error: unknown): Failed {
-  if (error instanceof AuthError || !(error instanceof ConnectorError)) throw error;
-  const field = typeof error.details.field === 'string' ? error.details.field : undefined;
-  const code = typeof error.details.appCode === 'string' ? error.details.appCode : error.code;
-  return failed(ref, code, error.message, error.retryable, field);
 }
 
 export class MailchimpWriter {
@@ -78,19 +65,19 @@ export class MailchimpWriter {
   private planCreate(op: WriteOp & { op: 'create' }, batch: BatchItem[], results: Map<string, WriteResult>): void {
     const change = toMemberChange(op.fields);
     if (!('body' in change))
-      return void results.set(op.ref, failed(op.ref, change.code, change.message, false, change.field));
+      return void results.set(op.ref, failedWrite(op.ref, change.code, change.message, false, change.field));
     const email = typeof change.body.email_address === 'string' ? change.body.email_address.trim() : '';
     if (email === '') {
       return void results.set(
         op.ref,
-        failed(op.ref, 'REQUIRED_FIELD', 'email_address is required', false, 'email_address'),
+        failedWrite(op.ref, 'REQUIRED_FIELD', 'email_address is required', false, 'email_address'),
       );
     }
     const status = change.body.status ?? this.options.statusIfNew;
     if (typeof status !== 'string' || status === '') {
       return void results.set(
         op.ref,
-        failed(op.ref, 'REQUIRED_FIELD', 'status is required on create', false, 'status'),
+        failedWrite(op.ref, 'REQUIRED_FIELD', 'status is required on create', false, 'status'),
       );
     }
     batch.push({ op, email, body: { ...change.body, email_address: email, status_if_new: status }, tags: change.tags });
@@ -103,14 +90,14 @@ export class MailchimpWriter {
   ): Promise<void> {
     const change = toMemberChange(op.fields);
     if (!('body' in change))
-      return void results.set(op.ref, failed(op.ref, change.code, change.message, false, change.field));
+      return void results.set(op.ref, failedWrite(op.ref, change.code, change.message, false, change.field));
     let current: string | undefined;
     try {
       current = await this.currentEmail(op.id);
     } catch (error) {
-      return void results.set(op.ref, failureFor(op.ref, error));
+      return void results.set(op.ref, writeFailureFor(op.ref, error));
     }
-    if (current === undefined) return void results.set(op.ref, failed(op.ref, 'NOT_FOUND', 'member not found', false));
+    if (current === undefined) return void results.set(op.ref, failedWrite(op.ref, 'NOT_FOUND', 'member not found', false));
     const next = change.body.email_address;
     if (typeof next === 'string' && next.trim().toLowerCase() !== current.toLowerCase()) {
       plans.patches.push({ op, change });
@@ -139,7 +126,7 @@ export class MailchimpWriter {
       const key = item.email.toLowerCase();
       // Two ops on one address in one batch would be applied in an order we cannot see: send the second next time.
       if (byEmail.has(key))
-        results.set(item.op.ref, failed(item.op.ref, 'DUPLICATE_IN_BATCH', 'address already in this batch', true));
+        results.set(item.op.ref, failedWrite(item.op.ref, 'DUPLICATE_IN_BATCH', 'address already in this batch', true));
       else byEmail.set(key, item);
     }
     if (byEmail.size === 0) return;
@@ -147,7 +134,7 @@ export class MailchimpWriter {
     try {
       response = await this.options.client.batchUpsert([...byEmail.values()].map((item) => item.body));
     } catch (error) {
-      for (const item of byEmail.values()) results.set(item.op.ref, failureFor(item.op.ref, error));
+      for (const item of byEmail.values()) results.set(item.op.ref, writeFailureFor(item.op.ref, error));
       return;
     }
     const errors = new Map<string, McBatchError>(response.errors.map((e) => [e.email_address.trim().toLowerCase(), e]));
@@ -164,9 +151,9 @@ export class MailchimpWriter {
     );
   }
 
-  private batchFailure(ref: string, error: McBatchError): Failed {
+  private batchFailure(ref: string, error: McBatchError): FailedWrite {
     const code = error.error_code || 'ERROR_GENERIC';
-    return failed(
+    return failedWrite(
       ref,
       code,
       `mailchimp rejected the member: ${redactPii(error.error)}`,
@@ -181,7 +168,7 @@ export class MailchimpWriter {
       const member = await this.withMember(op.id, (key) => this.options.client.patchMember(key, change.body));
       results.set(op.ref, await this.settle(op.ref, member, change.tags));
     } catch (error) {
-      results.set(op.ref, failureFor(op.ref, error));
+      results.set(op.ref, writeFailureFor(op.ref, error));
     }
   }
 
@@ -194,7 +181,7 @@ export class MailchimpWriter {
       });
       results.set(op.ref, await this.settle(op.ref, member, tags));
     } catch (error) {
-      results.set(op.ref, failureFor(op.ref, error));
+      results.set(op.ref, writeFailureFor(op.ref, error));
     }
   }
 
@@ -206,7 +193,7 @@ export class MailchimpWriter {
       if (!(await client.archive(key)) && key !== op.id) await client.archive(op.id);
       results.set(op.ref, { ref: op.ref, status: 'ok', id: op.id });
     } catch (error) {
-      results.set(op.ref, failureFor(op.ref, error));
+      results.set(op.ref, writeFailureFor(op.ref, error));
     }
   }
 
@@ -240,7 +227,7 @@ export class MailchimpWriter {
         stored = (await client.getMember(member.id)) ?? member;
         directory.learn(stored, object);
       } catch (error) {
-        return failureFor(ref, error);
+        return writeFailureFor(ref, error);
       }
     }
     const record: AppRecord = toAppRecord(stored);

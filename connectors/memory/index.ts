@@ -2,11 +2,10 @@
  * The memory connector: an in-memory app and a connector over it, for tests, fault suites and examples.
  * YAML `type: memory` connections bind to apps a test registered in `MemoryApps` (`{ type: memory, app: crm }`).
  */
-import type { ConnectorFactory, DeleteMode } from '@tandem/connector-sdk';
+import { readSettings, type ConnectorFactory, type DeleteMode, type Settings } from '@tandem/connector-sdk';
 import { MemoryApp } from './memory.app.js';
 import type { MemoryAppOptions } from './memory.types.js';
 import { MemoryConnector, type MemoryConnectorOptions } from './memory.connector.js';
-import { MemoryConnectorError } from './memory.errors.js';
 
 export * from './memory.app.js';
 export type * from './memory.types.js';
@@ -54,54 +53,23 @@ export const MemoryApps = new MemoryAppRegistry();
 
 const DELETE_MODES: readonly DeleteMode[] = ['signal', 'complete-read', 'none'];
 
-function optional<T>(
-  settings: Record<string, unknown>,
-  key: string,
-  valid: (value: unknown) => boolean,
-): T | undefined {
-  const value = settings[key];
-  if (value === undefined) return undefined;
-  if (!valid(value))
-    throw new MemoryConnectorError('CONNECTOR_CONFIG_INVALID', `memory connection setting ${key} is invalid`, { key });
-  return value as T;
-}
-
-const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
-
 /** Connector options from a connection's settings; every key but `app` is optional. */
-export function memoryConnectorOptions(settings: Record<string, unknown>): MemoryConnectorOptions {
+export function memoryConnectorOptions(settings: Settings, connection: string): MemoryConnectorOptions {
+  const read = readSettings('memory', connection, settings);
   return {
-    deletes: optional<DeleteMode>(settings, 'deletes', (v) => DELETE_MODES.includes(v as DeleteMode)),
-    maxBatch: optional<number>(settings, 'maxBatch', (v) => isCount(v) && (v as number) > 0),
-    fieldTimestamps: optional<boolean>(settings, 'fieldTimestamps', (v) => typeof v === 'boolean'),
-    readLagMs: optional<number>(settings, 'readLagMs', isCount),
-    webhookSecret: optional<string>(settings, 'webhookSecret', (v) => typeof v === 'string' && v !== ''),
-    webhookToleranceMs: optional<number>(settings, 'webhookToleranceMs', isCount),
+    deletes: read.oneOf('deletes', DELETE_MODES),
+    maxBatch: read.integer('maxBatch'),
+    fieldTimestamps: read.flag('fieldTimestamps'),
+    readLagMs: read.integer('readLagMs', { min: 0 }),
+    webhookSecret: read.text('webhookSecret'),
+    webhookToleranceMs: read.integer('webhookToleranceMs', { min: 0 }),
   };
 }
 
-/** `type: memory` → a MemoryConnector over the registered app named by `settings.app`. */
+/** `type: memory` → a MemoryConnector over the registered app named by `settings.app` (no HTTP, so no hooks). */
 export const memoryConnectorFactory: ConnectorFactory = (settings, context) => {
-  const name = settings.app;
-  if (typeof name !== 'string' || name === '') {
-    throw new MemoryConnectorError(
-      'CONNECTOR_CONFIG_INVALID',
-      `connection ${context.name}: memory connections need an app name`,
-      {
-        connection: context.name,
-      },
-    );
-  }
-  const app = MemoryApps.get(name);
-  if (!app) {
-    throw new MemoryConnectorError(
-      'CONNECTOR_CONFIG_INVALID',
-      `connection ${context.name}: no memory app named ${name} is registered`,
-      {
-        connection: context.name,
-        app: name,
-      },
-    );
-  }
-  return new MemoryConnector(app, memoryConnectorOptions(settings));
+  const read = readSettings('memory', context.name, settings);
+  const app = MemoryApps.get(read.requiredText('app'));
+  if (!app) throw read.invalid('app', 'names no registered memory app');
+  return new MemoryConnector(app, memoryConnectorOptions(settings, context.name));
 };

@@ -3,17 +3,18 @@
  * be: incremental reads by an (updatedAt, id) cursor that survive ties, re-anchoring when a search window
  * runs out (never truncating), delete signals or complete reads, batch writes with per-record results.
  */
-import type {
-  AppRecord,
-  Capabilities,
-  Connector,
-  Cursor,
-  DeleteMode,
-  FieldInfo,
-  ReadPage,
-  WebhookHandler,
-  WriteOp,
-  WriteResult,
+import {
+  checkBatchSize,
+  type AppRecord,
+  type Capabilities,
+  type Connector,
+  type Cursor,
+  type DeleteMode,
+  type FieldInfo,
+  type ReadPage,
+  type WebhookHandler,
+  type WriteOp,
+  type WriteResult,
 } from '@tandem/connector-sdk';
 import type { MemoryApp } from './memory.app.js';
 import { compareRecords } from './memory.store.js';
@@ -140,16 +141,7 @@ export class MemoryConnector implements Connector {
 
   async write(object: string, ops: WriteOp[]): Promise<WriteResult[]> {
     this.assertObject(object);
-    if (ops.length > this.maxBatch) {
-      throw new MemoryConnectorError(
-        'CONNECTOR_BATCH_TOO_LARGE',
-        `write batch of ${ops.length} exceeds maxBatch ${this.maxBatch}`,
-        {
-          size: ops.length,
-          maxBatch: this.maxBatch,
-        },
-      );
-    }
+    checkBatchSize(this.type, ops.length, this.maxBatch);
     return this.app.writeBatch(ops).map((result) => this.toWriteResult(result));
   }
 

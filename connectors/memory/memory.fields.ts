@@ -3,34 +3,30 @@
  * because of it: required-on-create, read-only, enum options, and set-valued fields stored as arrays.
  * The app is otherwise schemaless: paths outside the catalogue are stored as given.
  */
-import type { FieldInfo } from '@tandem/connector-sdk';
+import { fieldInfo, type FieldInfo } from '@tandem/connector-sdk';
 import type { MemoryWriteError } from './memory.errors.js';
 import { getPath, type Fields } from './memory.paths.js';
 
-function field(path: string, type: FieldInfo['type'], extra: Partial<FieldInfo> = {}): FieldInfo {
-  return { path, type, requiredOnCreate: false, setValued: type === 'set', readOnly: false, ...extra };
-}
-
 /** A contact-like object: nested paths, a set field, and enum fields that config `filter:` can name. */
 export const DEFAULT_MEMORY_FIELDS: readonly FieldInfo[] = Object.freeze([
-  field('email', 'string', { requiredOnCreate: true }),
-  field('firstname', 'string'),
-  field('lastname', 'string'),
-  field('phone', 'string'),
-  field('company', 'string'),
-  field('plan', 'string'),
-  field('stage', 'string'),
-  field('status', 'enum', { options: ['subscribed', 'unsubscribed', 'pending', 'cleaned'] }),
-  field('role', 'enum', { options: ['end-user', 'agent', 'admin'] }),
-  field('tags', 'set'),
-  field('address.city', 'string'),
-  field('address.country', 'string'),
-  field('birthday', 'date'),
-  field('archived', 'boolean'),
+  fieldInfo('email', 'string', { requiredOnCreate: true }),
+  fieldInfo('firstname', 'string'),
+  fieldInfo('lastname', 'string'),
+  fieldInfo('phone', 'string'),
+  fieldInfo('company', 'string'),
+  fieldInfo('plan', 'string'),
+  fieldInfo('stage', 'string'),
+  fieldInfo('status', 'enum', { options: ['subscribed', 'unsubscribed', 'pending', 'cleaned'] }),
+  fieldInfo('role', 'enum', { options: ['end-user', 'agent', 'admin'] }),
+  fieldInfo('tags', 'set'),
+  fieldInfo('address.city', 'string'),
+  fieldInfo('address.country', 'string'),
+  fieldInfo('birthday', 'date'),
+  fieldInfo('archived', 'boolean'),
 ]);
 
 /** The stable key of an email-as-id app: survives a change of email (as Mailchimp's `contact_id`). */
-export const STABLE_KEY_FIELD: FieldInfo = field('contact_id', 'string', { readOnly: true });
+export const STABLE_KEY_FIELD: FieldInfo = fieldInfo('contact_id', 'string', { readOnly: true });
 
 export function isEmpty(value: unknown): boolean {
   return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);

@@ -5,6 +5,8 @@
  * fresh timestamp.
  */
 import {
+  DEFAULT_WEBHOOK_TOLERANCE_MS,
+  webhookHeader,
   hmacSha256,
   verifyHmacSignature,
   WebhookPayloadError,
@@ -17,7 +19,6 @@ import type { MemoryEvent } from './memory.types.js';
 
 export const MEMORY_SIGNATURE_HEADER = 'x-memory-signature';
 export const MEMORY_TIMESTAMP_HEADER = 'x-memory-timestamp';
-const DEFAULT_TOLERANCE_MS = 5 * 60_000;
 
 /** Wire form of one event: the log entry without its `source`. */
 export type MemoryWireEvent = Omit<MemoryEvent, 'source'>;
@@ -49,12 +50,6 @@ export function memoryWebhookRequest(
     rawBody,
     receivedAt: options.receivedAt ?? options.timestamp,
   };
-}
-
-function header(req: WebhookRequest, name: string): string | undefined {
-  const key = Object.keys(req.headers).find((candidate) => candidate.toLowerCase() === name);
-  const value = key === undefined ? undefined : req.headers[key];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -92,19 +87,19 @@ export class MemoryWebhooks implements WebhookHandler {
 
   constructor(options: { secret: string; toleranceMs?: number }) {
     this.secret = options.secret;
-    this.toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+    this.toleranceMs = options.toleranceMs ?? DEFAULT_WEBHOOK_TOLERANCE_MS;
   }
 
   /** Throws the SDK's WebhookSignatureError (401) with a reason: missing-*, stale or mismatch. */
   verify(req: WebhookRequest): void {
-    const stamp = header(req, MEMORY_TIMESTAMP_HEADER);
+    const stamp = webhookHeader(req, MEMORY_TIMESTAMP_HEADER);
     if (stamp !== undefined && !/^\d+$/.test(stamp)) {
       throw new WebhookSignatureError('missing-timestamp', 'memory webhook timestamp is unreadable');
     }
     verifyHmacSignature({
       secrets: [this.secret],
       payload: signedPayload(stamp ?? '', req.rawBody),
-      signature: header(req, MEMORY_SIGNATURE_HEADER),
+      signature: webhookHeader(req, MEMORY_SIGNATURE_HEADER),
       encoding: 'hex',
       timestampMs: stamp === undefined ? undefined : Number(stamp),
       nowMs: req.receivedAt,

@@ -5,10 +5,9 @@
 import {
   HttpClient,
   type Classification,
-  type Clock,
   type HttpAuth,
+  type HttpConnectorOptions,
   type HttpResponseInfo,
-  type RetryOptions,
 } from '@tandem/connector-sdk';
 import { exportPageShape, jobStatusShape, listPageShape, oneUserShape, userFieldsShape, usersShape } from './zendesk.shapes.js';
 
@@ -58,13 +57,11 @@ export interface ZdUserField {
   custom_field_options?: { value: string }[];
 }
 
-export interface ZendeskClientOptions {
+export interface ZendeskClientOptions extends HttpConnectorOptions {
   baseUrl: string;
   auth: { email: string; token: string } | { oauthToken: string };
   requestsPerMinute: number;
   exportRequestsPerMinute: number;
-  clock?: Clock;
-  retries?: RetryOptions;
 }
 
 /** `https://{subdomain}.zendesk.com/api/v2`. */
@@ -108,6 +105,7 @@ export class ZendeskClient {
       classify: classifyZendesk,
       clock: options.clock,
       retries: options.retries,
+      hooks: options.hooks,
     };
     const minute = 60_000;
     this.http = new HttpClient({

@@ -4,15 +4,16 @@
  */
 import {
   ConnectorError,
+  checkBatchSize,
+  chunks,
   systemClock,
   type AppRecord,
   type Capabilities,
-  type Clock,
   type Connector,
   type Cursor,
   type FieldInfo,
+  type HttpConnectorOptions,
   type ReadPage,
-  type RetryOptions,
   type WriteOp,
   type WriteResult,
 } from '@tandem/connector-sdk';
@@ -24,8 +25,10 @@ import { ZendeskWriter } from './zendesk.writes.js';
 
 export const ZENDESK_OBJECT = 'users';
 export const ZENDESK_MAX_BATCH = 100;
+/** Ids one show_many call takes. */
+const SHOW_MANY_LIMIT = 100;
 
-export interface ZendeskConnectorOptions {
+export interface ZendeskConnectorOptions extends HttpConnectorOptions {
   baseUrl: string;
   auth: { email: string; token: string } | { oauthToken: string };
   /** Signing secrets accepted (two during a rotation); webhooks are off without one. */
@@ -45,9 +48,6 @@ export interface ZendeskConnectorOptions {
   exportMinAgeMs?: number;
   /** The app's clock for export start times (tests pass the simulator's). Default: `clock`. */
   now?: () => number;
-  /** Time for rate limits, backoff and job polling. */
-  clock?: Clock;
-  retries?: RetryOptions;
 }
 
 export class ZendeskConnector implements Connector {
@@ -67,6 +67,7 @@ export class ZendeskConnector implements Connector {
       exportRequestsPerMinute: options.incrementalPerMinute ?? 10,
       clock: options.clock,
       retries: options.retries,
+      hooks: options.hooks,
     });
     const secrets = options.webhookSecrets ?? [];
     if (secrets.length > 0) {
@@ -123,7 +124,7 @@ export class ZendeskConnector implements Connector {
     this.assertObject(object);
     const unique = [...new Set(ids)].filter((id) => /^\d+$/.test(id));
     const users: ZdUser[] = [];
-    for (let i = 0; i < unique.length; i += 100) users.push(...(await this.client.showMany(unique.slice(i, i + 100))));
+    for (const chunk of chunks(unique, SHOW_MANY_LIMIT)) users.push(...(await this.client.showMany(chunk)));
     return users.map(toAppRecord);
   }
 
@@ -134,9 +135,7 @@ export class ZendeskConnector implements Connector {
     if (key === 'id') return this.fetch(object, wanted);
     if (key === 'external_id') {
       const users: ZdUser[] = [];
-      for (let i = 0; i < wanted.length; i += 100) {
-        users.push(...(await this.client.showManyByExternalIds(wanted.slice(i, i + 100))));
-      }
+      for (const chunk of chunks(wanted, SHOW_MANY_LIMIT)) users.push(...(await this.client.showManyByExternalIds(chunk)));
       return users.map(toAppRecord);
     }
     if (key !== 'email') {
@@ -155,15 +154,7 @@ export class ZendeskConnector implements Connector {
 
   async write(object: string, ops: WriteOp[]): Promise<WriteResult[]> {
     this.assertObject(object);
-    if (ops.length > ZENDESK_MAX_BATCH) {
-      throw new ConnectorError(
-        'CONNECTOR_BATCH_TOO_LARGE',
-        `write batch of ${ops.length} exceeds ${ZENDESK_MAX_BATCH}`,
-        {
-          details: { size: ops.length, maxBatch: ZENDESK_MAX_BATCH },
-        },
-      );
-    }
+    checkBatchSize(this.type, ops.length, ZENDESK_MAX_BATCH);
     return this.writer.write(ops);
   }
 

@@ -2,32 +2,28 @@
  * Zendesk user fields: the catalogue `describe` returns (system fields plus the account's `user_fields`), the raw record
  * reads produce, and a write's dotted paths (`user_fields.plan`, `tags`) as a `user` body.
  */
-import type { AppRecord, FieldInfo } from '@tandem/connector-sdk';
+import { fieldInfo, type AppRecord, type FieldInfo } from '@tandem/connector-sdk';
 import type { ZdUser, ZdUserField } from './zendesk.client.js';
 
-function field(path: string, type: FieldInfo['type'], extra: Partial<FieldInfo> = {}): FieldInfo {
-  return { path, type, requiredOnCreate: false, setValued: type === 'set', readOnly: false, ...extra };
-}
-
 export const USER_FIELDS: readonly FieldInfo[] = Object.freeze([
-  field('name', 'string', { requiredOnCreate: true }),
-  field('email', 'string'),
-  field('phone', 'string'),
-  field('external_id', 'string'),
-  field('role', 'enum', { options: ['end-user', 'agent', 'admin'] }),
-  field('tags', 'set'),
-  field('organization_id', 'number'),
-  field('notes', 'string'),
-  field('details', 'string'),
-  field('alias', 'string'),
-  field('locale', 'string'),
-  field('time_zone', 'string'),
-  field('verified', 'boolean'),
-  field('suspended', 'boolean'),
-  field('id', 'number', { readOnly: true }),
-  field('active', 'boolean', { readOnly: true }),
-  field('created_at', 'datetime', { readOnly: true }),
-  field('updated_at', 'datetime', { readOnly: true }),
+  fieldInfo('name', 'string', { requiredOnCreate: true }),
+  fieldInfo('email', 'string'),
+  fieldInfo('phone', 'string'),
+  fieldInfo('external_id', 'string'),
+  fieldInfo('role', 'enum', { options: ['end-user', 'agent', 'admin'] }),
+  fieldInfo('tags', 'set'),
+  fieldInfo('organization_id', 'number'),
+  fieldInfo('notes', 'string'),
+  fieldInfo('details', 'string'),
+  fieldInfo('alias', 'string'),
+  fieldInfo('locale', 'string'),
+  fieldInfo('time_zone', 'string'),
+  fieldInfo('verified', 'boolean'),
+  fieldInfo('suspended', 'boolean'),
+  fieldInfo('id', 'number', { readOnly: true }),
+  fieldInfo('active', 'boolean', { readOnly: true }),
+  fieldInfo('created_at', 'datetime', { readOnly: true }),
+  fieldInfo('updated_at', 'datetime', { readOnly: true }),
 ]);
 
 const CUSTOM_TYPES: Record<string, FieldInfo['type']> = {
@@ -43,7 +39,7 @@ const CUSTOM_TYPES: Record<string, FieldInfo['type']> = {
 export function userFieldInfo(def: ZdUserField): FieldInfo {
   const type = CUSTOM_TYPES[def.type] ?? 'string';
   const options = def.custom_field_options?.map((o) => o.value);
-  return field(`user_fields.${def.key}`, type, options && options.length > 0 ? { options } : {});
+  return fieldInfo(`user_fields.${def.key}`, type, options && options.length > 0 ? { options } : {});
 }
 
 const KEPT = USER_FIELDS.map((f) => f.path).filter((p) => p !== 'tags');

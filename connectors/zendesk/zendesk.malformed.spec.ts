@@ -1,38 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { TransientError, type Clock } from '@tandem/connector-sdk';
+import { TransientError, jumpClock } from '@tandem/connector-sdk';
 import { TandemError } from '@tandem/core';
+import { answeringApp, damagedBodies, type AnsweringApp } from '../malformed.test-kit.js';
 import { ZendeskConnector } from './zendesk.connector.js';
-
-/** A loopback Zendesk that answers every request with `body` (200), whatever was asked. */
-async function answering() {
-  let body = '';
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    answer: (value: unknown) => void (body = JSON.stringify(value) ?? ''),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** Sleeps take no time, so job polling and backoff run at once. */
-function jumpClock(): Clock {
-  let offset = 0;
-  return { now: () => Date.now() + offset, sleep: async (ms) => void (offset += Math.max(0, ms)) };
-}
 
 const USER = { id: 501, name: 'Ada', email: 'ada@example.test', external_id: null, active: true, updated_at: '2025-03-01T12:00:00Z', tags: ['vip'], user_fields: { plan: 'gold' } };
 /** Bodies of the endpoints the connector calls, to damage one node at a time. */
@@ -43,27 +13,7 @@ const TEMPLATES = [
   { user: USER },
 ];
 
-/** A template with one node (depth first) replaced by `value`. */
-function swapNode(template: unknown, pick: number, value: unknown): unknown {
-  const doc = structuredClone(template);
-  const slots: [Record<string, unknown>, string][] = [];
-  const walk = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    for (const [key, child] of Object.entries(node)) {
-      slots.push([node as Record<string, unknown>, key]);
-      walk(child);
-    }
-  };
-  walk(doc);
-  const [parent, key] = slots[pick % slots.length];
-  parent[key] = value;
-  return doc;
-}
-
-const damagedBody = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }),
-  fc.record({ template: fc.constantFrom(...TEMPLATES), pick: fc.nat(), value: fc.jsonValue({ maxDepth: 2 }) }).map(({ template, pick, value }) => swapNode(template, pick, value)),
-);
+const damagedBody = damagedBodies(TEMPLATES);
 
 type Call = (c: ZendeskConnector) => Promise<unknown>;
 const CALLS: Call[] = [
@@ -77,10 +27,10 @@ const CALLS: Call[] = [
 ];
 
 describe('Zendesk connector under malformed response bodies', () => {
-  let app: Awaited<ReturnType<typeof answering>>;
+  let app: AnsweringApp;
   let connector: ZendeskConnector;
   beforeAll(async () => {
-    app = await answering();
+    app = await answeringApp();
     connector = new ZendeskConnector({ baseUrl: `${app.url}/api/v2`, auth: { oauthToken: 't' }, clock: jumpClock(), retries: { count: 0 }, jobPollMs: 1, jobTimeoutMs: 50 });
   });
   afterAll(() => app.close());

@@ -10,6 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  DEFAULT_WEBHOOK_TOLERANCE_MS,
+  webhookHeader,
   ReplayGuard,
   verifyHmacSignature,
   WebhookPayloadError,
@@ -20,13 +22,6 @@ import {
 
 export const ZENDESK_SIGNATURE_HEADER = 'x-zendesk-webhook-signature';
 export const ZENDESK_TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp';
-const DEFAULT_TOLERANCE_MS = 5 * 60_000;
-
-function header(req: WebhookRequest, name: string): string | undefined {
-  const key = Object.keys(req.headers).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : req.headers[key];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** Zendesk sends an ISO time; epoch seconds are accepted too. */
 function parseTimestamp(value: string | undefined): number | undefined {
@@ -63,14 +58,14 @@ export class ZendeskWebhooks implements WebhookHandler {
   constructor(secrets: readonly string[], options: { toleranceMs?: number; object?: string } = {}) {
     this.object = options.object ?? 'users';
     this.secrets = secrets.filter((s) => s !== '');
-    this.toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+    this.toleranceMs = options.toleranceMs ?? DEFAULT_WEBHOOK_TOLERANCE_MS;
     this.replays = new ReplayGuard({ ttlMs: 2 * this.toleranceMs });
   }
 
   /** Signature, age, then replay; each failure is a WebhookSignatureError (401) with a reason. */
   verify(req: WebhookRequest): void {
-    const stamp = header(req, ZENDESK_TIMESTAMP_HEADER);
-    const signature = header(req, ZENDESK_SIGNATURE_HEADER);
+    const stamp = webhookHeader(req, ZENDESK_TIMESTAMP_HEADER);
+    const signature = webhookHeader(req, ZENDESK_SIGNATURE_HEADER);
     verifyHmacSignature({
       secrets: this.secrets,
       payload: Buffer.concat([Buffer.from(stamp ?? '', 'utf8'), req.rawBody]),

@@ -7,9 +7,9 @@
  * Delete and archive are Zendesk's soft delete; permanent deletion is `erase` only.
  */
 import {
-  AuthError,
-  ConnectorError,
+  failedWrite,
   redactPii,
+  writeFailureFor,
   type Clock,
   type WriteOp,
   type WriteResult,
@@ -17,7 +17,6 @@ import {
 import type { ZdJobResult, ZdUser, ZendeskClient } from './zendesk.client.js';
 import { toAppRecord, toUserBody } from './zendesk.fields.js';
 
-type Failed = Extract<WriteResult, { status: 'failed' }>;
 type Upsert = Extract<WriteOp, { op: 'create' | 'update' }>;
 
 export interface ZendeskWriterOptions {
@@ -27,17 +26,6 @@ export interface ZendeskWriterOptions {
   jobPollMs: number;
   /** After this long a job still running leaves its ops unknown. */
   jobTimeoutMs: number;
-}
-
-function failed(ref: string, code: string, message: string, retryable: boolean, field?: string): Failed {
-  return { ref, status: 'failed', error: { code, message, retryable, ...(field ? { field } : {}) } };
-}
-
-function failureFor(ref: string, error: unknown): Failed {
-  if (error instanceof AuthError || !(error instanceof ConnectorError)) throw error;
-  const field = typeof error.details.field === 'string' ? error.details.field : undefined;
-  const code = typeof error.details.appCode === 'string' ? error.details.appCode : error.code;
-  return failed(ref, code, error.message, error.retryable, field);
 }
 
 /** The key Zendesk matches a bulk upsert on. */
@@ -63,13 +51,13 @@ export class ZendeskWriter {
       const change = toUserBody(op.fields);
       if ('problem' in change) {
         const { code, message, field } = change.problem;
-        results.set(op.ref, failed(op.ref, code, message, false, field));
+        results.set(op.ref, failedWrite(op.ref, code, message, false, field));
         continue;
       }
       const { body } = change;
       if (op.op === 'create') {
         if (typeof body.name !== 'string' || body.name.trim() === '') {
-          results.set(op.ref, failed(op.ref, 'REQUIRED_FIELD', 'name is required on create', false, 'name'));
+          results.set(op.ref, failedWrite(op.ref, 'REQUIRED_FIELD', 'name is required on create', false, 'name'));
         } else bulk.push({ op, user: body });
       } else {
         const user = current.get(op.id) as ZdUser;
@@ -97,13 +85,13 @@ export class ZendeskWriter {
         for (const user of await this.options.client.showMany(ids.slice(i, i + 100))) found.set(String(user.id), user);
       }
     } catch (error) {
-      for (const op of updates) results.set(op.ref, failureFor(op.ref, error));
+      for (const op of updates) results.set(op.ref, writeFailureFor(op.ref, error));
       return found;
     }
     for (const op of updates) {
       const user = found.get(op.id);
       if (!user || user.active === false)
-        results.set(op.ref, failed(op.ref, 'NOT_FOUND', 'user not found or deleted', false));
+        results.set(op.ref, failedWrite(op.ref, 'NOT_FOUND', 'user not found or deleted', false));
     }
     return found;
   }
@@ -116,7 +104,7 @@ export class ZendeskWriter {
       jobResults = await this.awaitJob(job.id, job.status, job.results ?? null);
     } catch (error) {
       // A bulk upsert keyed by email is safe to send again, so a failed call is retryable, never lost.
-      for (const item of items) results.set(item.op.ref, failureFor(item.op.ref, error));
+      for (const item of items) results.set(item.op.ref, writeFailureFor(item.op.ref, error));
       return;
     }
     if (jobResults === null) return; // job status gone or not finished in time: every op stays unknown
@@ -146,7 +134,7 @@ export class ZendeskWriter {
   private fromJobResult(op: Upsert, result: ZdJobResult): WriteResult {
     if (result.success === false || result.error !== undefined || result.id === undefined) {
       const details = typeof result.details === 'string' ? result.details : JSON.stringify(result.details ?? '');
-      return failed(
+      return failedWrite(
         op.ref,
         result.error ?? 'JOB_ITEM_FAILED',
         `zendesk rejected the user: ${redactPii(details)}`,
@@ -156,7 +144,7 @@ export class ZendeskWriter {
     const id = String(result.id);
     if (op.op === 'update' && id !== op.id) {
       // The match key now belongs to another user: the wrong user was written; say so rather than report success.
-      return failed(op.ref, 'MATCHED_ANOTHER_USER', 'the bulk upsert matched a different user', false);
+      return failedWrite(op.ref, 'MATCHED_ANOTHER_USER', 'the bulk upsert matched a different user', false);
     }
     return { ref: op.ref, status: 'ok', id };
   }
@@ -170,7 +158,7 @@ export class ZendeskWriter {
       const stored = await this.options.client.updateUser(op.id, user);
       results.set(op.ref, { ref: op.ref, status: 'ok', id: op.id, record: toAppRecord(stored) });
     } catch (error) {
-      results.set(op.ref, failureFor(op.ref, error));
+      results.set(op.ref, writeFailureFor(op.ref, error));
     }
   }
 
@@ -180,7 +168,7 @@ export class ZendeskWriter {
       await this.options.client.deleteUser(op.id);
       results.set(op.ref, { ref: op.ref, status: 'ok', id: op.id });
     } catch (error) {
-      results.set(op.ref, failureFor(op.ref, error));
+      results.set(op.ref, writeFailureFor(op.ref, error));
     }
   }
 }

@@ -124,7 +124,8 @@ async function openEngineLedger(options: StartEngineOptions): Promise<Ledger> {
 
 /** Everything the Nest app needs, built before it so a bad connection setting fails fast with a clear error. */
 async function assemble(options: StartEngineOptions, ledger: Ledger, log: ReturnType<typeof runtimeLogger>, timing: EngineTiming): Promise<EngineCore> {
-  const connectors = options.connectors ?? buildConnectors(options.config.connections);
+  const metrics = new EngineMetrics(ledger, options.config.syncs.map((s) => s.name), { defaultMetrics: true });
+  const connectors = options.connectors ?? buildConnectors(options.config.connections, { hooks: metrics.connectorHooks() });
   const queue = new JobQueue({
     database: queueDatabaseFor(ledger),
     schema: jobSchemaFor(ledger),
@@ -137,7 +138,6 @@ async function assemble(options: StartEngineOptions, ledger: Ledger, log: Return
     if (!options.connectors) await closeConnectors(connectors);
     throw error;
   }
-  const metrics = new EngineMetrics(ledger, options.config.syncs.map((s) => s.name), { defaultMetrics: true });
   const core = new EngineCore({ config: options.config, ledger, connectors, queue, metrics, logger: log, timing, role: options.role ?? 'all' });
   await core.refreshPaused();
   return core;

@@ -119,5 +119,17 @@ export interface Connector {
   close?(): Promise<void>;
 }
 
+/** Callbacks a connector makes to whoever runs it (the engine's metrics); each is optional and must not throw. */
+export interface ConnectorHooks {
+  /** A request was held back `ms` by the connection's rate limit (its quota, or a pause the app asked for). */
+  onRateLimitWait?(ms: number): void;
+}
+
+/** What a factory is told besides the settings: the connection's name and the runner's hooks. */
+export interface ConnectorContext {
+  name: string;
+  hooks?: ConnectorHooks;
+}
+
 /** Builds a connector from its connection settings in tandem.yaml (secrets already interpolated). */
-export type ConnectorFactory = (settings: Record<string, unknown>, context: { name: string }) => Connector;
+export type ConnectorFactory = (settings: Record<string, unknown>, context: ConnectorContext) => Connector;

@@ -15,6 +15,20 @@ export class ConnectorError extends TandemError {
   }
 }
 
+/**
+ * A connection's settings in tandem.yaml are missing or wrong. Names the connection and the key, never the value
+ * (settings hold tokens and secrets).
+ */
+export class ConnectorConfigError extends ConnectorError {
+  constructor(
+    readonly connection: string,
+    readonly key: string,
+    message: string,
+  ) {
+    super('CONNECTOR_CONFIG_INVALID', message, { retryable: false, details: { connection, key } });
+  }
+}
+
 /** Credentials missing, wrong, expired or lacking permission (401/403). Retrying cannot help. */
 export class AuthError extends ConnectorError {
   constructor(message: string, details: Record<string, unknown> = {}) {

@@ -248,3 +248,40 @@ describe('HttpClient auth and classification', () => {
     expect(JSON.stringify(error.details)).not.toContain('ann@');
   });
 });
+
+describe('HttpClient rate-limit wait hook', () => {
+  it('tells the hook how long a request waited out a 429 Retry-After, once per wait', async () => {
+    const { clock } = virtualClock();
+    const waits: number[] = [];
+    const { client, hits } = await setup([json(429, {}, { 'retry-after': '2' }), json(200, { ok: true })], {
+      clock,
+      hooks: { onRateLimitWait: (ms) => waits.push(ms) },
+    });
+    await client.request({ method: 'GET', url: '/contacts' });
+    expect(hits).toHaveLength(2);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(2000);
+    expect(waits[0]).toBeLessThan(2500);
+  });
+
+  it('does not call the hook for requests that never waited', async () => {
+    const waits: number[] = [];
+    const { client } = await setup([json(200, { ok: true })], { hooks: { onRateLimitWait: (ms) => waits.push(ms) } });
+    await client.request({ method: 'GET', url: '/contacts' });
+    await client.request({ method: 'GET', url: '/contacts' });
+    expect(waits).toEqual([]);
+  });
+
+  it('still answers the request when the hook throws', async () => {
+    const { clock } = virtualClock();
+    const { client } = await setup([json(429, {}, { 'retry-after': '1' }), json(200, { ok: true })], {
+      clock,
+      hooks: {
+        onRateLimitWait: () => {
+          throw new Error('metrics backend down');
+        },
+      },
+    });
+    await expect(client.request({ method: 'GET', url: '/contacts' })).resolves.toMatchObject({ status: 200 });
+  });
+});

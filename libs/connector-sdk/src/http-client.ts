@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import pRetry, { AbortError, type RetryContext } from 'p-retry';
 import { systemClock, type Clock } from './clock.js';
+import type { ConnectorHooks } from './connector.js';
 import { ConnectorError, RateLimitError, TransientError } from './errors.js';
 import {
   classifyByStatus,
@@ -47,11 +48,22 @@ export interface HttpClientOptions {
   /** Maps app-specific error bodies to typed errors; return undefined to fall back to the status code. */
   classify?: ClassifyHook;
   onRateLimitWait?: (event: RateLimitWaitEvent) => void;
+  /** The runner's hooks: `onRateLimitWait(ms)` hears how long each request was held back by the limiter. */
+  hooks?: ConnectorHooks;
   /** A pause longer than this is not waited out: the request fails with a RateLimitError. Default 120 000. */
   maxRetryAfterMs?: number;
   /** Headers sent with every request (e.g. an API version header). */
   headers?: Record<string, string>;
   clock?: Clock;
+}
+
+/** The HTTP-related options every HTTP connector accepts and hands to its client. */
+export interface HttpConnectorOptions {
+  retries?: RetryOptions;
+  /** Time for rate limiting and backoff (tests pass a manual clock). */
+  clock?: Clock;
+  /** The runner's hooks (rate-limit waits for metrics). */
+  hooks?: ConnectorHooks;
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -195,8 +207,23 @@ export class HttpClient {
 
   private async acquireSlot(): Promise<() => void> {
     const release = await this.limiter.acquire();
-    if (release.waitedMs > 0) this.options.onRateLimitWait?.({ kind: 'queued', waitMs: release.waitedMs });
+    if (release.waitedMs > 0) {
+      this.options.onRateLimitWait?.({ kind: 'queued', waitMs: release.waitedMs });
+      this.reportWait(release.waitedMs);
+    }
     return release;
+  }
+
+  /**
+   * Only actual waits reach the hook (a pause is announced before anyone waits it out, and the requests that do wait
+   * report it here), so summing the hook's values never counts one wait twice. A failing hook must not fail a request.
+   */
+  private reportWait(ms: number): void {
+    try {
+      this.options.hooks?.onRateLimitWait?.(ms);
+    } catch {
+      // metrics are best effort
+    }
   }
 
   private notePause(status: number, headers: Record<string, string>): void {

@@ -12,3 +12,8 @@ export * from './signatures.js';
 export * from './replay-guard.js';
 export * from './form-encoded.js';
 export * from './shape.js';
+export * from './settings.js';
+export * from './write-results.js';
+export * from './batches.js';
+export * from './field-info.js';
+export * from './webhook-request.js';

@@ -3,6 +3,7 @@
  * Labels are sync, app/connection, trigger and status names only — never record values.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConnectionHooks } from '@tandem/connectors';
 import type { Ledger } from '@tandem/ledger';
 import type { CycleReport } from '@tandem/runtime';
 
@@ -113,6 +114,14 @@ export class EngineMetrics {
 
   rateLimitWaited(connection: string, kind: string, waitMs: number): void {
     this.rateLimitWait.inc({ connection, kind }, waitMs / 1000);
+  }
+
+  /**
+   * Hooks for `buildConnectors(connections, { hooks })`: every wait a connection's requests spend held back by its
+   * rate limit (its quota, or a 429's Retry-After) adds to tandem_rate_limit_wait_seconds_total.
+   */
+  connectorHooks(): ConnectionHooks {
+    return { onRateLimitWait: (ms, { connection }) => this.rateLimitWaited(connection, 'queued', ms) };
   }
 
   text(): Promise<string> {

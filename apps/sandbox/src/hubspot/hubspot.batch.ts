@@ -4,6 +4,7 @@ import { coerceProperties, type HsObjectType } from './hubspot.properties.js';
 import { renderRecord } from './hubspot.render.js';
 import { body, objectType } from './hubspot.request.js';
 import type { HubspotSimulator } from './hubspot.simulator.js';
+import type { HsRecord } from './hubspot.store.js';
 import { archiveRecord, createRecord, requireRecord, updateRecord } from './hubspot.writes.js';
 
 type Input = Record<string, unknown>;
@@ -22,11 +23,48 @@ function envelope(sim: HubspotSimulator, results: unknown[], errors: unknown[]):
   return out;
 }
 
+/**
+ * A written record as batch create/update/upsert answer it: the properties the input sent, as stored (reformatted,
+ * coerced), plus hs_object_id, createdate and the modified date, not the whole record.
+ */
+function echo(rec: HsRecord, sent: unknown, extra: string[] = []): Record<string, unknown> {
+  return renderRecord(rec, [...Object.keys(isRecord(sent) ? sent : {}), ...extra, 'hs_object_id']);
+}
+
 /** Turns a thrown simulator error into a per-record `StandardError`. */
 function standardError(error: unknown, context: Record<string, string[]>): Record<string, unknown> {
   if (!(error instanceof HttpError) || !isRecord(error.reply.body)) throw error;
   const b = error.reply.body;
   return { status: 'error', category: b.category, message: b.message, context, errors: Array.isArray(b.errors) ? b.errors : [] };
+}
+
+/** The validation answer for the inputs' properties, when any input has a value HubSpot refuses. */
+function invalidInputs(type: HsObjectType, items: Input[]): Reply | undefined {
+  for (const item of items) {
+    const { problems } = coerceProperties(type, item.properties);
+    if (problems.length > 0) return validationProblems(problems);
+  }
+  return undefined;
+}
+
+/** Writes each input on its own: its echo, or a per-record error under `context`; 207 when any failed. */
+function perRecord(
+  sim: HubspotSimulator,
+  items: Input[],
+  okStatus: number,
+  write: (item: Input) => Record<string, unknown>,
+  context: (item: Input) => Record<string, string[]>,
+): Reply {
+  const results: unknown[] = [];
+  const errors: unknown[] = [];
+  for (const item of items) {
+    try {
+      results.push(write(item));
+    } catch (error) {
+      errors.push(standardError(error, context(item)));
+    }
+  }
+  return json(errors.length > 0 ? 207 : okStatus, envelope(sim, results, errors));
 }
 
 /** Checks what create would reject, without writing: bad values, an existing email, a repeat inside the batch. */
@@ -50,39 +88,33 @@ function batchCreate(sim: HubspotSimulator, req: SimRequest): Reply {
   const traced = items.some((i) => typeof i.objectWriteTraceId === 'string');
   if (!traced) {
     precheckCreates(sim, type, items);
-    return json(201, envelope(sim, items.map((i) => renderRecord(createRecord(sim, type, i.properties))), []));
+    return json(201, envelope(sim, items.map((i) => echo(createRecord(sim, type, i.properties), i.properties)), []));
   }
-  const results: unknown[] = [];
-  const errors: unknown[] = [];
-  for (const item of items) {
-    try {
-      results.push({ ...renderRecord(createRecord(sim, type, item.properties)), objectWriteTraceId: item.objectWriteTraceId });
-    } catch (error) {
-      errors.push(standardError(error, { objectWriteTraceId: [String(item.objectWriteTraceId ?? '')] }));
-    }
-  }
-  return json(errors.length > 0 ? 207 : 201, envelope(sim, results, errors));
+  return perRecord(
+    sim,
+    items,
+    201,
+    (item) => ({ ...echo(createRecord(sim, type, item.properties), item.properties), objectWriteTraceId: item.objectWriteTraceId }),
+    (item) => ({ objectWriteTraceId: [String(item.objectWriteTraceId ?? '')] }),
+  );
 }
 
 function batchUpdate(sim: HubspotSimulator, req: SimRequest): Reply {
   const type = objectType(req);
   const items = inputs(req, sim.settings.batchLimit);
-  for (const item of items) {
-    const { problems } = coerceProperties(type, item.properties);
-    if (problems.length > 0) return validationProblems(problems);
-  }
-  const results: unknown[] = [];
-  const errors: unknown[] = [];
-  for (const item of items) {
-    const id = String(item.id ?? '');
-    try {
-      const rec = requireRecord(sim, type, id, typeof item.idProperty === 'string' ? item.idProperty : undefined);
-      results.push(renderRecord(updateRecord(sim, rec, item.properties)));
-    } catch (error) {
-      errors.push(standardError(error, { ids: [id] }));
-    }
-  }
-  return json(errors.length > 0 ? 207 : 200, envelope(sim, results, errors));
+  const invalid = invalidInputs(type, items);
+  if (invalid) return invalid;
+  const idOf = (item: Input) => String(item.id ?? '');
+  return perRecord(
+    sim,
+    items,
+    200,
+    (item) => {
+      const rec = requireRecord(sim, type, idOf(item), typeof item.idProperty === 'string' ? item.idProperty : undefined);
+      return echo(updateRecord(sim, rec, item.properties), item.properties);
+    },
+    (item) => ({ ids: [idOf(item)] }),
+  );
 }
 
 function batchUpsert(sim: HubspotSimulator, req: SimRequest): Reply {
@@ -92,24 +124,24 @@ function batchUpsert(sim: HubspotSimulator, req: SimRequest): Reply {
   if (new Set(ids).size !== ids.length) badRequest('Duplicate IDs found in batch input.');
   for (const item of items) {
     if (item.idProperty !== 'email' && item.idProperty !== 'hs_object_id') badRequest(`${String(item.idProperty)} is not a unique property`);
-    const { problems } = coerceProperties(type, item.properties);
-    if (problems.length > 0) return validationProblems(problems);
   }
-  const results: unknown[] = [];
-  const errors: unknown[] = [];
-  for (const item of items) {
-    const id = String(item.id ?? '');
-    const props = isRecord(item.properties) ? item.properties : {};
-    const existing = sim.store.findBy(type, String(item.idProperty), id);
-    try {
-      if (existing) results.push({ ...renderRecord(updateRecord(sim, existing, props)), new: false });
-      else if (item.idProperty === 'hs_object_id') throw new HttpError(hsError(404, 'OBJECT_NOT_FOUND', 'resource not found'));
-      else results.push({ ...renderRecord(createRecord(sim, type, { ...props, email: id })), new: true });
-    } catch (error) {
-      errors.push(standardError(error, { ids: [id] }));
-    }
-  }
-  return json(errors.length > 0 ? 207 : 200, envelope(sim, results, errors));
+  const invalid = invalidInputs(type, items);
+  if (invalid) return invalid;
+  const idOf = (item: Input) => String(item.id ?? '');
+  return perRecord(
+    sim,
+    items,
+    200,
+    (item) => {
+      const props = isRecord(item.properties) ? item.properties : {};
+      const existing = sim.store.findBy(type, String(item.idProperty), idOf(item));
+      // The unique property the input was matched by comes back too.
+      if (existing) return { ...echo(updateRecord(sim, existing, props), props, [String(item.idProperty)]), new: false };
+      if (item.idProperty === 'hs_object_id') throw new HttpError(hsError(404, 'OBJECT_NOT_FOUND', 'resource not found'));
+      return { ...echo(createRecord(sim, type, { ...props, email: idOf(item) }), props, ['email']), new: true };
+    },
+    (item) => ({ ids: [idOf(item)] }),
+  );
 }
 
 function batchRead(sim: HubspotSimulator, req: SimRequest): Reply {

@@ -177,6 +177,31 @@ describe('HubSpot simulator', () => {
     expect(body.results[0].objectWriteTraceId).toBe('t0');
   });
 
+  it('echoes the properties a batch update sent, as stored, plus the system ones, and no others', async () => {
+    await boot();
+    createContacts(1);
+    const [rec] = sim.store.sorted('contacts');
+    clock.advance(5_000);
+    const res = await hs('POST', '/crm/v3/objects/contacts/batch/update', {
+      inputs: [{ id: rec!.id, properties: { hs_email_optout: true, renewal_date: Date.UTC(2025, 0, 1), city: 'Oslo' } }],
+    });
+    const [echoed] = (res.body as Body).results;
+    expect(res.status).toBe(200);
+    expect(Object.keys(echoed.properties).sort()).toEqual(['city', 'createdate', 'hs_email_optout', 'hs_object_id', 'lastmodifieddate', 'renewal_date']);
+    expect(echoed.properties).toMatchObject({ hs_email_optout: 'true', renewal_date: '2025-01-01', city: 'Oslo', hs_object_id: rec!.id });
+    expect(echoed.updatedAt).toBe(new Date(clock.now()).toISOString());
+    expect(echoed.properties.lastmodifieddate).toBe(echoed.updatedAt);
+  });
+
+  it('echoes a batch create with the stored email, not the one sent', async () => {
+    await boot();
+    const res = await hs('POST', '/crm/v3/objects/contacts/batch/create', { inputs: [{ properties: { email: ' New@Example.COM ', phone: '555' } }] });
+    const [echoed] = (res.body as Body).results;
+    expect(res.status).toBe(201);
+    expect(echoed.properties).toMatchObject({ email: 'new@example.com', phone: '555', hs_object_id: echoed.id });
+    expect(echoed.properties).not.toHaveProperty('firstname');
+  });
+
   it('reads a batch by email with 207 for missing ids and caps history reads at 50', async () => {
     await boot();
     createContacts(2);
