@@ -125,7 +125,7 @@ describe('tandem sync --once', () => {
     const file = dir.write('ghost.yaml', memoryConfig('ghost'));
     const run = await tandem(['sync', '--once', '-c', file], db.env());
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('connection crm: no memory app named ghost-crm is registered');
+    expect(run.stderr).toContain('connection crm: memory setting app names no registered memory app');
   });
 
   it('asks for --once instead of starting a long-running loop', async () => {

@@ -110,6 +110,11 @@ describe('phone_e164 properties', () => {
     );
   });
 
+  it('writes a Tristan da Cunha number internationally when its national form would not read back in region TA', () => {
+    const raw = phone.toRaw('+2900010', { region: 'TA', format: 'national' });
+    expect(phone.toCanonical(raw, { region: 'TA' })).toEqual({ ok: true, value: '+2900010' });
+  });
+
   it('reads back what it wrote in each format, for the app region and for foreign numbers', () => {
     fc.assert(
       fc.property(possibleNumbers, fc.constantFrom('e164', 'national', 'international'), fc.boolean(), ({ country, canonical }, format, local) => {

@@ -89,7 +89,12 @@ function writePhone(canonical: unknown, options: Record<string, unknown>): unkno
     case 'national': {
       const region = regionOf(options);
       const local = region !== undefined && getCountryCallingCode(region) === number.countryCallingCode;
-      return local ? number.formatNational() : number.formatInternational();
+      if (!local) return number.formatInternational();
+      // Some regions share a calling code (Tristan da Cunha and Saint Helena on +290): a national form that would not
+      // read back as the same number is written internationally instead.
+      const national = number.formatNational();
+      const back = readPhone(national, options);
+      return back.ok && back.value === canonicalOf(number) ? national : number.formatInternational();
     }
   }
 }
