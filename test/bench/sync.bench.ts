@@ -22,7 +22,7 @@ const MB = 2 ** 20;
 const UNLIMITED = 1_000_000_000;
 
 /** Sandbox with every rate limit off (engine figures are measured without quotas). */
-function sandboxLimitsOff(people: number): Promise<Sandbox> {
+export function sandboxLimitsOff(people: number): Promise<Sandbox> {
   return startSandbox({
     seed: people,
     hubspot: { settings: { burstLimit: 0, searchPerSecond: 0, dailyLimit: UNLIMITED, searchLagMs: 0 } },
