@@ -84,6 +84,10 @@ describe('writing raw values', () => {
   it('templates leave no stray space for an empty field', () => {
     expect(renderTemplate('{first_name} {last_name}', { first_name: 'Ada', last_name: null })).toBe('Ada');
     expect(renderTemplate('{first_name} {last_name}', {})).toBeNull();
+    // A helpdesk that refuses nameless users gets the email when there is no name.
+    expect(renderTemplate('{first_name} {last_name} || {email}', { email: 'x@example.test' })).toBe('x@example.test');
+    expect(renderTemplate('{first_name} {last_name} || {email}', { first_name: 'Ada', email: 'x@example.test' })).toBe('Ada');
+    expect(renderTemplate('{a} || {b}', {})).toBeNull();
   });
 
   it('a default fills an empty agreed value when writing', () => {

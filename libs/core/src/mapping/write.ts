@@ -74,16 +74,21 @@ export function fieldToRaw(field: FieldSpec, appSpec: FieldAppSpec, value: Canon
 
 /**
  * Renders a `{field}` template from canonical fields (`"{first_name} {last_name}"`). Empty fields render as
- * nothing and the result is trimmed, so a missing last name does not leave a trailing space; all-empty → null.
+ * nothing and the result is trimmed, so a missing last name does not leave a trailing space. Alternatives separated by
+ * `||` are tried in order and the first that renders non-empty wins (`"{first_name} {last_name} || {email}"`, for an
+ * app that refuses a nameless record); all-empty → null.
  */
 export function renderTemplate(template: string, canon: CanonRecord): Scalar {
-  const text = template.replace(/\{([^{}]+)\}/g, (_whole, name: string) => {
-    const value = canon[name.trim()];
-    if (Array.isArray(value)) return value.join(', ');
-    return value === null || value === undefined ? '' : String(value);
-  });
-  const trimmed = text.trim();
-  return trimmed === '' ? null : trimmed;
+  for (const alternative of template.split('||')) {
+    const text = alternative.replace(/\{([^{}]+)\}/g, (_whole, name: string) => {
+      const value = canon[name.trim()];
+      if (Array.isArray(value)) return value.join(', ');
+      return value === null || value === undefined ? '' : String(value);
+    });
+    const trimmed = text.trim();
+    if (trimmed !== '') return trimmed;
+  }
+  return null;
 }
 
 /** The canonical value the apps should hold for a field: rendered for templates, the default when agreed is empty. */
