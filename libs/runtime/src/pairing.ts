@@ -6,6 +6,7 @@
 import type { AppRecord, ChangeHint, Connector } from '@tandem/connector-sdk';
 import {
   matchRecords,
+  normaliseKey,
   recordKeys,
   type AppName,
   type KnownLink,
@@ -97,49 +98,95 @@ export async function pairObservations(input: PairingInput, gathered: Gathered):
   return work;
 }
 
+/** A pending create to look for: its link, and the normalised key and raw value of its first usable match field. */
+interface PendingLookup {
+  linkId: string;
+  app: AppName;
+  field: string;
+  path: string;
+  key: string;
+  value: string;
+}
+
 /**
  * A create whose outcome was never learnt (crash, timeout, unknown job) stays as a member without id and a pending
- * create intent. Before anything else, ask that app by match key whether the record exists; if so it is ours.
+ * create intent. Before anything else, ask that app by match key whether the record exists; if so it is ours. The
+ * lookups are batched per app and field (one `findByKey` per 100 values), so a restart after a crash in the middle of
+ * a large initial sync does not cost one API call per person.
  */
 async function claimPendingCreates(input: PairingInput, work: WorkSet): Promise<Set<string>> {
-  const claimed = new Set<string>();
+  const groups = new Map<string, PendingLookup[]>();
   const ids = [...work.existing.keys()];
   for (let i = 0; i < ids.length; i += 500) {
-    const links = await input.ledger.links.loadMany(ids.slice(i, i + 500));
-    for (const link of links) {
+    for (const link of await input.ledger.links.loadMany(ids.slice(i, i + 500))) {
       for (const member of link.members.filter((m) => m.externalId === null && m.pending.some((p) => p.op === 'create'))) {
-        let obs: Observation | null;
-        try {
-          obs = await findCreated(input, link, member.app);
-        } catch (err) {
-          // Not knowing whether our create landed, creating again could make a duplicate: wait for a later cycle.
-          work.unsure.add(`${member.app}|${link.linkId}`);
-          input.tally.flag({ kind: 'unsure', app: member.app, linkId: link.linkId, message: `could not look up a pending create in ${member.app} (${(err as { code?: string }).code ?? 'error'}); not written this cycle` });
-          continue;
-        }
-        if (!obs) continue;
-        claimed.add(`${obs.app}:${obs.externalId}`);
-        push(work.existing, link.linkId, obs);
+        const lookup = lookupOf(input.spec, link, member.app);
+        if (lookup) push(groups, `${lookup.app}|${lookup.path}`, lookup);
       }
     }
+  }
+  const claimed = new Set<string>();
+  for (const lookups of groups.values()) {
+    for (let i = 0; i < lookups.length; i += 100) await claimGroup(input, work, lookups.slice(i, i + 100), claimed);
   }
   return claimed;
 }
 
-async function findCreated(input: PairingInput, link: LinkState, app: AppName): Promise<Observation | null> {
-  const member = link.members.find((m) => m.app === app);
-  const intent = member?.pending.find((p) => p.op === 'create');
+function lookupOf(spec: SyncSpec, link: LinkState, app: AppName): PendingLookup | null {
+  const intent = link.members.find((m) => m.app === app)?.pending.find((p) => p.op === 'create');
   if (!intent) return null;
-  const connector = connectorOf(input.connectors, app);
-  const object = memberOf(input.spec, app).object;
-  for (const name of input.spec.match) {
-    const path = input.spec.fields.find((f) => f.name === name)?.apps[app]?.path;
+  for (const name of spec.match) {
+    const field = spec.fields.find((f) => f.name === name);
+    const path = field?.apps[app]?.path;
     const value = path ? intent.fields[path] : undefined;
-    if (typeof value !== 'string' || value === '') continue;
-    const [found] = await connector.findByKey(object, path as string, [value]);
-    if (found) return toObservation(input.spec, app, found);
+    if (!field || !path || typeof value !== 'string' || value === '') continue;
+    const key = normaliseKey(field, value);
+    if (key !== null) return { linkId: link.linkId, app, field: name, path, key, value };
   }
   return null;
+}
+
+async function claimGroup(input: PairingInput, work: WorkSet, lookups: PendingLookup[], claimed: Set<string>): Promise<void> {
+  const [first] = lookups;
+  if (!first) return;
+  const found = await findPending(input, work, lookups);
+  const open = [...lookups];
+  for (const record of found) {
+    if (record.deleted || claimed.has(`${first.app}:${record.id}`)) continue;
+    const key = recordKeys(input.spec, first.app, record.fields).find((k) => k.field === first.field)?.value;
+    const at = open.findIndex((l) => l.key === key);
+    const lookup = open[at];
+    if (!lookup) continue;
+    open.splice(at, 1);
+    claimed.add(`${first.app}:${record.id}`);
+    push(work.existing, lookup.linkId, toObservation(input.spec, first.app, record));
+  }
+}
+
+/**
+ * One `findByKey` for the whole group; if it fails (a 429 storm), each value is asked alone so one failure costs one
+ * person, not a hundred. A lookup that still fails leaves that create unsure: not knowing whether it landed, creating
+ * again could make a duplicate, so it waits for a later cycle.
+ */
+async function findPending(input: PairingInput, work: WorkSet, lookups: PendingLookup[]): Promise<AppRecord[]> {
+  const [first] = lookups;
+  if (!first) return [];
+  const connector = connectorOf(input.connectors, first.app);
+  const object = memberOf(input.spec, first.app).object;
+  try {
+    return await connector.findByKey(object, first.path, [...new Set(lookups.map((l) => l.value))]);
+  } catch {
+    const found: AppRecord[] = [];
+    for (const lookup of lookups) {
+      try {
+        found.push(...(await connector.findByKey(object, lookup.path, [lookup.value])));
+      } catch (err) {
+        work.unsure.add(`${lookup.app}|${lookup.linkId}`);
+        input.tally.flag({ kind: 'unsure', app: lookup.app, linkId: lookup.linkId, message: `could not look up a pending create in ${lookup.app} (${(err as { code?: string }).code ?? 'error'}); not written this cycle` });
+      }
+    }
+    return found;
+  }
 }
 
 /**
