@@ -56,12 +56,19 @@ export async function applyWork(ctx: ApplyContext, work: WorkSet): Promise<void>
     ...work.groups.map((group): Item => ({ kind: 'group', group })),
   ];
   let done = 0;
+  // Two chunks in flight: the next chunk's reconcile and write-ahead overlap this chunk's writes, so rate-limit waits
+  // are not idle time. Chunks hold disjoint links, and cursors move only after the last one settled.
+  let previous: Promise<number> = Promise.resolve(0);
   for (let i = 0; i < items.length; i += ctx.chunkSize) {
     const chunk = items.slice(i, i + ctx.chunkSize);
-    await applyChunk(ctx, work, chunk);
-    done += chunk.length;
+    const current = applyChunk(ctx, work, chunk).then(() => chunk.length);
+    current.catch(() => undefined);
+    done += await previous;
     ctx.onProgress?.({ stage: 'reconcile', done, total: items.length });
+    previous = current;
   }
+  done += await previous;
+  ctx.onProgress?.({ stage: 'reconcile', done, total: items.length });
 }
 
 function newMember(app: AppName, externalId: string): MemberState {

@@ -78,6 +78,18 @@ const parsed = new Map<string, TransformOutcome>();
  */
 function writePhone(canonical: unknown, options: Record<string, unknown>): unknown {
   if (typeof canonical !== 'string') return canonical;
+  const key = `${String(options.format ?? '')}\u0000${String(options.region ?? '')}\u0000${options.strict === true ? 1 : 0}\u0000${canonical}`;
+  if (written.has(key)) return written.get(key);
+  const raw = formatPhone(canonical, options);
+  if (written.size >= PARSE_CACHE_LIMIT) written.clear();
+  written.set(key, raw);
+  return raw;
+}
+
+/** Remembered write formats, as for reads: the outcome depends only on the value and the options named in the key. */
+const written = new Map<string, unknown>();
+
+function formatPhone(canonical: string, options: Record<string, unknown>): unknown {
   const number = parsePhoneNumberFromString(canonical, { extract: false });
   const format: PhoneFormat | undefined = enumOption(options, 'format', FORMATS, 'e164');
   if (!number || !format) return canonical;
