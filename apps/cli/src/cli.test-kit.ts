@@ -118,3 +118,30 @@ export function fakeTerminal(): NodeJS.WriteStream & { text(): string } {
   Object.assign(stream, { isTTY: true, columns: 100, rows: 30, text: () => text });
   return stream;
 }
+
+/** The JSON `sync --once --json` and `approve --json` print. */
+export type SyncJson = { syncs: { sync: string; runId: string | null; status: string; apps: Record<string, Record<string, number>> }[] };
+
+/**
+ * Per-test set-up of the command specs: a temp folder for YAML files and a fresh ledger per test (memory apps number
+ * their records from m-1, so a ledger shared across tests would see the same ids for other people).
+ */
+export function useCliWorld(): { dir: ReturnType<typeof tempDir>; db(): Awaited<ReturnType<typeof sharedLedger>> } {
+  const dir = tempDir();
+  let current: Awaited<ReturnType<typeof sharedLedger>> | undefined;
+  beforeEach(async () => {
+    current = await sharedLedger();
+  });
+  afterEach(async () => {
+    MemoryApps.clear();
+    await current?.stop();
+  });
+  afterAll(() => dir.remove());
+  return {
+    dir,
+    db() {
+      if (!current) throw new Error('no ledger yet');
+      return current;
+    },
+  };
+}

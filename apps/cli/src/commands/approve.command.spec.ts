@@ -1,20 +1,13 @@
-import { MemoryApps } from '@tandem/connectors/memory';
-import { liveEmails, memoryConfig, memoryWorld, seedPeople, sharedLedger, tandem, tempDir } from '../cli.test-kit.js';
+import { liveEmails, memoryConfig, memoryWorld, seedPeople, tandem, useCliWorld, type SyncJson } from '../cli.test-kit.js';
 
-type Json = { syncs: { sync: string; runId: string | null; status: string; apps: Record<string, Record<string, number>> }[] };
+type Json = SyncJson;
 
 describe('tandem approve', () => {
-  const dir = tempDir();
-  let db: Awaited<ReturnType<typeof sharedLedger>>;
-
-  beforeEach(async () => {
-    db = await sharedLedger();
+  const { dir, db: current } = useCliWorld();
+  let db: ReturnType<typeof current>;
+  beforeEach(() => {
+    db = current();
   });
-  afterEach(async () => {
-    MemoryApps.clear();
-    await db.stop();
-  });
-  afterAll(() => dir.remove());
 
   it('carries out the deletes a held run was waiting for', async () => {
     const world = memoryWorld('hold');

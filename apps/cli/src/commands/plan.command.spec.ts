@@ -1,5 +1,4 @@
-import { MemoryApps } from '@tandem/connectors/memory';
-import { liveEmails, memoryConfig, memoryWorld, seedPeople, sharedLedger, tandem, tempDir } from '../cli.test-kit.js';
+import { liveEmails, memoryConfig, memoryWorld, seedPeople, tandem, useCliWorld } from '../cli.test-kit.js';
 
 type PlanJson = {
   syncs: {
@@ -11,17 +10,11 @@ type PlanJson = {
 };
 
 describe('tandem plan', () => {
-  const dir = tempDir();
-  let db: Awaited<ReturnType<typeof sharedLedger>>;
-
-  beforeEach(async () => {
-    db = await sharedLedger();
+  const { dir, db: current } = useCliWorld();
+  let db: ReturnType<typeof current>;
+  beforeEach(() => {
+    db = current();
   });
-  afterEach(async () => {
-    MemoryApps.clear();
-    await db.stop();
-  });
-  afterAll(() => dir.remove());
 
   it('shows what the first sync would create without writing to any app or to the ledger', async () => {
     const world = memoryWorld('dry');

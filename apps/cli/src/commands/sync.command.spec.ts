@@ -1,32 +1,23 @@
-import { MemoryApps } from '@tandem/connectors/memory';
 import {
   fakeTerminal,
   liveEmails,
   memoryConfig,
   memoryWorld,
   seedPeople,
-  sharedLedger,
-  tandem,
-  tempDir,
+    tandem,
+  useCliWorld,
+  type SyncJson,
 } from '../cli.test-kit.js';
 
 const ALL = ['ada@example.test', 'alan@example.test', 'edsger@example.test'];
-type Json = { syncs: { sync: string; runId: string | null; status: string; apps: Record<string, Record<string, number>> }[] };
+type Json = SyncJson;
 
 describe('tandem sync --once', () => {
-  const dir = tempDir();
-  let db: Awaited<ReturnType<typeof sharedLedger>>;
-
-  // A fresh ledger per test: memory apps number their records from m-1, so a ledger shared across tests would see
-  // the same ids for other people.
-  beforeEach(async () => {
-    db = await sharedLedger();
+  const { dir, db: current } = useCliWorld();
+  let db: ReturnType<typeof current>;
+  beforeEach(() => {
+    db = current();
   });
-  afterEach(async () => {
-    MemoryApps.clear();
-    await db.stop();
-  });
-  afterAll(() => dir.remove());
 
   it('converges three apps in one cycle and finds nothing to do on the second (one JSON object each)', async () => {
     const world = memoryWorld('conv');
