@@ -69,6 +69,16 @@ describe.each(targets)('bulk link saves on %s', (target) => {
     expect(await ledger.syncStates.pausedSyncs()).not.toContain('bulk-paused');
   });
 
+  it('answers lookups larger than the 65,535 bind parameters Postgres takes in one statement', async () => {
+    await ledger.tombstones.addErasure('bulk-big', { field: 'email', value: 'gone@example.test' });
+    const keys = Array.from({ length: 70_000 }, (_, i) => ({ field: 'email', value: `p${i}@example.test` }));
+    keys.push({ field: 'email', value: 'gone@example.test' });
+    expect(await ledger.tombstones.erasedKeys('bulk-big', keys)).toEqual([{ field: 'email', value: 'gone@example.test' }]);
+    const ids = await ledger.links.createMany('bulk-big', [{ agreedVersion: 1 }]);
+    const asked = [...Array.from({ length: 70_000 }, () => crypto.randomUUID()), ...ids];
+    expect((await ledger.links.loadMany(asked)).map((l) => l.linkId)).toEqual(ids);
+  }, 120_000);
+
   it('refuses the whole chunk when one link was saved by someone else since it was loaded', async () => {
     const ids = await ledger.links.createMany('bulk-c', [0, 1].map((i) => ({ agreedVersion: 1, members: [member('crm', `x-${i}`)] })));
     const [first, second] = await ledger.links.loadMany(ids);

@@ -109,25 +109,28 @@ export class LinksRepository {
     return state ?? null;
   }
 
-  /** States of the given links that exist, in the order asked. */
+  /**
+   * States of the given links that exist, in the order asked. Asked in slices of 1,000 ids: Postgres takes at most
+   * 65,535 bind parameters per statement, and a cycle may look up far more links than that.
+   */
   async loadMany(linkIds: string[]): Promise<LinkState[]> {
     const ids = [...new Set(linkIds)];
-    if (ids.length === 0) return [];
+    const out: LinkState[] = [];
+    for (let i = 0; i < ids.length; i += 1000) out.push(...(await this.loadSlice(ids.slice(i, i + 1000))));
+    return out;
+  }
+
+  private async loadSlice(ids: string[]): Promise<LinkState[]> {
     const em = this.ctx.dataSource.manager;
     const links = await em.find(LinkEntity, { where: { id: In(ids) } });
     const members = await em.find(LinkMemberEntity, { where: { linkId: In(ids) } });
     const conflicts = await em.find(ConflictEntity, { where: { linkId: In(ids), status: 'open' } });
     const byId = new Map(links.map((l) => [l.id, l]));
+    const membersOf = groupBy(members, (m) => m.linkId);
+    const conflictsOf = groupBy(conflicts, (c) => c.linkId);
     return ids.flatMap((id) => {
       const link = byId.get(id);
-      if (!link) return [];
-      return [
-        toLinkState(
-          link,
-          members.filter((m) => m.linkId === id),
-          conflicts.filter((c) => c.linkId === id),
-        ),
-      ];
+      return link ? [toLinkState(link, membersOf.get(id) ?? [], conflictsOf.get(id) ?? [])] : [];
     });
   }
 
@@ -252,3 +255,13 @@ export class LinksRepository {
   }
 }
 
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}

@@ -72,14 +72,21 @@ export class TombstonesRepository {
     return { ...row };
   }
 
-  /** Which of these keys are suppressed by a live erasure tombstone (one query for a whole cycle's candidates). */
+  /** Which of these keys are suppressed by a live erasure tombstone (a few queries for a whole cycle's candidates). */
   async erasedKeys(sync: string, keys: MatchKey[]): Promise<MatchKey[]> {
     const byHash = new Map(keys.map((k) => [this.ctx.hash(k), k]));
     if (byHash.size === 0) return [];
-    const rows = await this.ctx.dataSource.manager.find(TombstoneEntity, {
-      select: { keyHash: true },
-      where: { sync, kind: 'erasure', keyHash: In([...byHash.keys()]), liftedAt: IsNull() },
-    });
+    // Slices of 5,000: Postgres takes at most 65,535 bind parameters per statement (a first sync has a key per record).
+    const hashes = [...byHash.keys()];
+    const rows: Pick<TombstoneEntity, 'keyHash'>[] = [];
+    for (let i = 0; i < hashes.length; i += 5000) {
+      rows.push(
+        ...(await this.ctx.dataSource.manager.find(TombstoneEntity, {
+          select: { keyHash: true },
+          where: { sync, kind: 'erasure', keyHash: In(hashes.slice(i, i + 5000)), liftedAt: IsNull() },
+        })),
+      );
+    }
     return rows.flatMap((r) => {
       const key = r.keyHash ? byHash.get(r.keyHash) : undefined;
       return key ? [key] : [];
