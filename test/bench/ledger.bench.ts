@@ -7,9 +7,8 @@
  * TANDEM_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { LinkState, MemberState } from '@tandem/core';
-import { openLedger, type Ledger, type MatchKey, type SaveLinkInput } from '@tandem/ledger';
+import { openLedger, postgresReachable, type Ledger, type MatchKey, type SaveLinkInput } from '@tandem/ledger';
 import { checked, info, notMeasured, type Figure } from './report.js';
 import { personRecords } from './workload.js';
 
@@ -145,17 +144,6 @@ async function measure(ledger: Ledger, count: number, section: string): Promise<
   ];
 }
 
-export async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: BENCH_DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 export async function ledgerBench(count: number): Promise<Figure[]> {
   const figures: Figure[] = [];
@@ -165,7 +153,7 @@ export async function ledgerBench(count: number): Promise<Figure[]> {
   } finally {
     await pglite.close();
   }
-  if (!(await postgresReachable())) {
+  if (!(await postgresReachable(BENCH_DATABASE_URL))) {
     figures.push(notMeasured('ledger (Postgres)', 'createMany/saveMany ÷ raw', '≥ 50 %', `no Postgres answered at ${BENCH_DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}`));
     return figures;
   }

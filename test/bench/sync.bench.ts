@@ -15,7 +15,8 @@ import { ZendeskConnector } from '@tandem/connectors/zendesk';
 import { startSandbox, type Sandbox } from '../../apps/sandbox/src/index.js';
 import { benchSpec } from './bench-spec.js';
 import { rssSampler } from './gc.js';
-import { BENCH_DATABASE_URL, postgresReachable } from './ledger.bench.js';
+import { postgresReachable } from '@tandem/ledger';
+import { BENCH_DATABASE_URL } from './ledger.bench.js';
 import { checked, info, type Figure } from './report.js';
 
 const MB = 2 ** 20;
@@ -54,7 +55,7 @@ function connectors(sb: Sandbox, hubspotLimits?: { requestsPerWindow: number; wi
 
 /** A fresh ledger: Postgres in its own schema when reachable (dropped after), else embedded PGlite in memory. */
 export async function benchLedger(): Promise<{ ledger: Ledger; label: string; dispose(): Promise<void> }> {
-  if (await postgresReachable()) {
+  if (await postgresReachable(BENCH_DATABASE_URL)) {
     const schema = `bench_sync_${process.pid}_${randomBytes(3).toString('hex')}`;
     const ledger = await openLedger({ databaseUrl: BENCH_DATABASE_URL, schema });
     return { ledger, label: 'Postgres', dispose: async () => { await ledger.dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`); await ledger.close(); } };

@@ -18,7 +18,8 @@ import { startEngine, type RunningEngine } from '../../apps/engine/src/engine.js
 import type { EngineTiming } from '../../apps/engine/src/core/engine-options.js';
 // eslint-disable-next-line no-restricted-imports -- apps have no @tandem alias
 import { createLogger } from '../../apps/engine/src/logging/logger.js';
-import { BENCH_DATABASE_URL, postgresReachable } from './ledger.bench.js';
+import { postgresReachable } from '@tandem/ledger';
+import { BENCH_DATABASE_URL } from './ledger.bench.js';
 import { checked, info, type Figure } from './report.js';
 import { sandboxLimitsOff } from './sync.bench.js';
 import { LatencyProbe, percentile, type Tracked } from './webhook-probe.js';
@@ -99,7 +100,7 @@ export async function webhookLatencyBench(options: WebhookBenchOptions): Promise
   Object.assign(config.connections.crm!.settings, { requestsPerWindow: 100_000, searchPerSecond: 1000, searchLagMs: 0 });
   Object.assign(config.connections.helpdesk!.settings, { requestsPerMinute: 1_000_000, incrementalPerMinute: 1_000_000 });
   const debounceMs = config.syncs[0]!.debounceMs;
-  const usePostgres = await postgresReachable();
+  const usePostgres = await postgresReachable(BENCH_DATABASE_URL);
   const schema = `bench_webhook_${process.pid}_${randomBytes(3).toString('hex')}`;
   const { logger, problems } = quietLogger();
   const apps = buildConnectors(config.connections);

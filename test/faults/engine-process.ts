@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { openLedger, type Ledger } from '@tandem/ledger';
+import { openLedger, postgresReachable, type Ledger } from '@tandem/ledger';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const REGISTER = join(ROOT, 'test', 'faults', 'ts-register.mjs');
@@ -28,17 +28,6 @@ export interface LedgerHome {
   dispose(): Promise<void>;
 }
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
@@ -53,7 +42,7 @@ async function admin(sql: string): Promise<void> {
 /** A fresh database (the CLI has no schema option, so a database per test), or an on-disk PGlite folder. */
 export async function ledgerHome(prefer: 'postgres' | 'pglite' = 'postgres'): Promise<LedgerHome> {
   const cwd = mkdtempSync(join(tmpdir(), 'tandem-kill9-'));
-  if (prefer === 'postgres' && (await postgresReachable())) {
+  if (prefer === 'postgres' && (await postgresReachable(ADMIN_URL))) {
     const name = `tandem_kill9_${process.pid}_${randomBytes(4).toString('hex')}`;
     await admin(`CREATE DATABASE "${name}"`);
     const url = new URL(ADMIN_URL);

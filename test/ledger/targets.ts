@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { openLedger, type Ledger, type OpenLedgerOptions } from '@tandem/ledger';
+import { openLedger, postgresReachable, type Ledger, type OpenLedgerOptions } from '@tandem/ledger';
 
 export type LedgerTarget = 'pglite' | 'postgres';
 
@@ -9,25 +8,13 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 /** PGlite takes ~5 s to start under Jest's ESM mode; ledger hooks and tests get this much. */
 export const LEDGER_TIMEOUT_MS = 60_000;
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /**
  * The databases to run ledger tests on: always PGlite, and Postgres when reachable. On CI Postgres must be there, so an
  * unreachable one fails the run instead of quietly testing less.
  */
 export async function ledgerTargets(): Promise<LedgerTarget[]> {
-  if (await postgresReachable()) return ['pglite', 'postgres'];
+  if (await postgresReachable(TEST_DATABASE_URL)) return ['pglite', 'postgres'];
   if (process.env.CI) throw new Error(`CI is set but Postgres is not reachable at ${redact(TEST_DATABASE_URL)}`);
   console.warn(`NOTE: Postgres not reachable at ${redact(TEST_DATABASE_URL)}; ledger tests run on PGlite only.`);
   return ['pglite'];

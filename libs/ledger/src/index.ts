@@ -30,3 +30,4 @@ export {
 } from './entities/index.js';
 export { LEDGER_MIGRATIONS } from './ledger-migrations.js';
 export type { SyncStatesRepository } from './repositories/sync-states.repository.js';
+export { postgresReachable } from './reachable.js';
