@@ -169,12 +169,15 @@ export class MailchimpClient {
     return res.status === 404 ? null : res.data;
   }
 
-  /** Batch subscribe/update (≤ 500); answers 200 with per-address `errors` even when some were rejected. */
-  async batchUpsert(members: Record<string, unknown>[]): Promise<McBatchResponse> {
+  /**
+   * Batch subscribe/update (≤ 500) with update_existing; answers 200 with per-address `errors` even when some were
+   * rejected. `syncTags` makes each member's tags exactly the `tags` it is sent with.
+   */
+  async batchUpsert(members: Record<string, unknown>[], options: { syncTags?: boolean } = {}): Promise<McBatchResponse> {
     const res = await this.http.request({
       method: 'POST',
       url: `/lists/${encodeURIComponent(this.options.listId)}`,
-      data: { members, update_existing: true },
+      data: { members, update_existing: true, ...(options.syncTags ? { sync_tags: true } : {}) },
       // With update_existing an upsert keyed by email is safe to repeat.
       idempotent: true,
       shape: batchShape,

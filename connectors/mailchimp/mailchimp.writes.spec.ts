@@ -76,7 +76,7 @@ describe('MailchimpConnector writes', () => {
     });
   });
 
-  it('adds and removes tags by diffing against the current set, ignoring case', async () => {
+  it('writes tags in the batch with sync_tags (no tag request of their own), ignoring case', async () => {
     kit = await mailchimpKit();
     const id = kit.add('tags@example.test', T0, { tags: ['vip', 'old'] });
     const [result] = await kit.connector.write('members', [
@@ -92,9 +92,18 @@ describe('MailchimpConnector writes', () => {
       status: 'ok',
       record: { fields: { tags: expect.arrayContaining(['vip', 'new']) } },
     });
-    expect(kit.sb.mailchimp.stats().requests.byRoute['POST /3.0/lists/:listId/members/:hash/tags']).toBe(1);
+    const routes = () => kit.sb.mailchimp.stats().requests.byRoute;
+    expect(routes()['POST /3.0/lists/:listId/members/:hash/tags']).toBeUndefined();
+    expect(routes()['POST /3.0/lists/:listId']).toBe(1);
     await kit.connector.write('members', [{ op: 'update', ref: 'u2', id, fields: { tags: ['vip', 'NEW'] } }]);
-    expect(kit.sb.mailchimp.stats().requests.byRoute['POST /3.0/lists/:listId/members/:hash/tags']).toBe(1);
+    expect(routes()['POST /3.0/lists/:listId/members/:hash/tags']).toBeUndefined();
+    expect(routes()['POST /3.0/lists/:listId']).toBe(2);
+    expect(
+      kit
+        .member(id)
+        .tags.map((t) => t.tag.name)
+        .sort(),
+    ).toEqual(['new', 'vip']);
   });
 
   it('changes an email with a PATCH on the old hash and keeps the contact_id', async () => {

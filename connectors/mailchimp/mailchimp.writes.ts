@@ -1,9 +1,10 @@
 /**
  * Mailchimp writes. Creates and plain updates go through one batch upsert (`POST /lists/{id}`, update_existing), keyed
  * by email, whose per-address `errors[]` become per-op failures; the batch is safe to repeat, so a retried create never
- * makes a second member. An update that changes the email cannot go through the batch (it would add a new address):
- * it is a PATCH on the member's current hash. Tags are a set diffed against the member's current tags and sent to the
- * tags endpoint. Delete and archive both archive (Mailchimp's DELETE); permanent deletion is `erase` only.
+ * makes a second member. Tags ride in the batch with `sync_tags` (the member's tags become the list sent); should the
+ * stored tags still differ, the difference goes to the tags endpoint. An update that changes the email cannot go
+ * through the batch (it would add a new address): it is a PATCH on the member's current hash, its tags diffed against
+ * the member's and sent to the tags endpoint. Delete and archive both archive (Mailchimp's DELETE); permanent deletion is `erase` only.
  */
 import {
   NotFoundError,
@@ -46,17 +47,15 @@ export class MailchimpWriter {
     const results = new Map<string, WriteResult>();
     const batch: BatchItem[] = [];
     const patches: PatchItem[] = [];
-    const tagOnly: { op: WriteOp & { op: 'update' }; tags: string[] }[] = [];
     const archives: (WriteOp & { op: 'delete' | 'archive' })[] = [];
     for (const op of ops) {
       if (op.op === 'delete' || op.op === 'archive') archives.push(op);
       else if (op.op === 'create') this.planCreate(op, batch, results);
-      else await this.planUpdate(op, { batch, patches, tagOnly }, results);
+      else await this.planUpdate(op, { batch, patches }, results);
     }
     await Promise.all([
       this.runBatch(batch, results),
       ...patches.map((item) => this.runPatch(item, results)),
-      ...tagOnly.map((item) => this.runTagsOnly(item.op, item.tags, results)),
       ...archives.map((op) => this.runArchive(op, results)),
     ]);
     return ops.map((op) => results.get(op.ref) ?? { ref: op.ref, status: 'unknown' });
@@ -85,7 +84,7 @@ export class MailchimpWriter {
 
   private async planUpdate(
     op: WriteOp & { op: 'update' },
-    plans: { batch: BatchItem[]; patches: PatchItem[]; tagOnly: { op: WriteOp & { op: 'update' }; tags: string[] }[] },
+    plans: { batch: BatchItem[]; patches: PatchItem[] },
     results: Map<string, WriteResult>,
   ): Promise<void> {
     const change = toMemberChange(op.fields);
@@ -101,10 +100,8 @@ export class MailchimpWriter {
     const next = change.body.email_address;
     if (typeof next === 'string' && next.trim().toLowerCase() !== current.toLowerCase()) {
       plans.patches.push({ op, change });
-    } else if (Object.keys(change.body).length > 0) {
+    } else if (Object.keys(change.body).length > 0 || change.tags !== undefined) {
       plans.batch.push({ op, email: current, body: { ...change.body, email_address: current }, tags: change.tags });
-    } else if (change.tags !== undefined) {
-      plans.tagOnly.push({ op, tags: change.tags });
     } else {
       results.set(op.ref, { ref: op.ref, status: 'ok', id: op.id });
     }
@@ -129,12 +126,21 @@ export class MailchimpWriter {
         results.set(item.op.ref, failedWrite(item.op.ref, 'DUPLICATE_IN_BATCH', 'address already in this batch', true));
       else byEmail.set(key, item);
     }
-    if (byEmail.size === 0) return;
+    // Members whose tags are written go in a batch with sync_tags (their tags become exactly the list sent), so a
+    // tag change costs no request of its own; the others go in a batch that leaves tags alone.
+    const tagged = [...byEmail].filter(([, item]) => item.tags !== undefined);
+    const untagged = [...byEmail].filter(([, item]) => item.tags === undefined);
+    await Promise.all([this.sendBatch(tagged, true, results), this.sendBatch(untagged, false, results)]);
+  }
+
+  private async sendBatch(items: [string, BatchItem][], syncTags: boolean, results: Map<string, WriteResult>): Promise<void> {
+    if (items.length === 0) return;
     let response;
     try {
-      response = await this.options.client.batchUpsert([...byEmail.values()].map((item) => item.body));
+      const members = items.map(([, item]) => (syncTags ? { ...item.body, tags: item.tags } : item.body));
+      response = await this.options.client.batchUpsert(members, { syncTags });
     } catch (error) {
-      for (const item of byEmail.values()) results.set(item.op.ref, writeFailureFor(item.op.ref, error));
+      for (const [, item] of items) results.set(item.op.ref, writeFailureFor(item.op.ref, error));
       return;
     }
     const errors = new Map<string, McBatchError>(response.errors.map((e) => [e.email_address.trim().toLowerCase(), e]));
@@ -142,9 +148,10 @@ export class MailchimpWriter {
       [...response.new_members, ...response.updated_members].map((m) => [m.email_address.trim().toLowerCase(), m]),
     );
     await Promise.all(
-      [...byEmail.entries()].map(async ([key, item]) => {
+      items.map(async ([key, item]) => {
         const error = errors.get(key);
         const member = stored.get(key);
+        // settle() still diffs the tags the batch stored against those asked for, and fixes any difference.
         if (error) results.set(item.op.ref, this.batchFailure(item.op.ref, error));
         else if (member) results.set(item.op.ref, await this.settle(item.op.ref, member, item.tags));
       }),
@@ -167,19 +174,6 @@ export class MailchimpWriter {
     try {
       const member = await this.withMember(op.id, (key) => this.options.client.patchMember(key, change.body));
       results.set(op.ref, await this.settle(op.ref, member, change.tags));
-    } catch (error) {
-      results.set(op.ref, writeFailureFor(op.ref, error));
-    }
-  }
-
-  private async runTagsOnly(op: WriteOp & { op: 'update' }, tags: string[], results: Map<string, WriteResult>) {
-    try {
-      const member = await this.withMember(op.id, async (key) => {
-        const found = await this.options.client.getMember(key);
-        if (found === null) throw new NotFoundError('mailchimp member not found');
-        return found;
-      });
-      results.set(op.ref, await this.settle(op.ref, member, tags));
     } catch (error) {
       results.set(op.ref, writeFailureFor(op.ref, error));
     }

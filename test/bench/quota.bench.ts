@@ -10,8 +10,7 @@ import type { SyncSpec } from '@tandem/core';
 import { runCycle } from '@tandem/runtime';
 import { HubspotConnector } from '@tandem/connectors/hubspot';
 import { MemoryApp, MemoryConnector } from '@tandem/connectors/memory';
-// eslint-disable-next-line no-restricted-imports
-import { startSandbox } from '../../apps/sandbox/src/index.js';
+import { forkSandbox } from './remote-sandbox.js';
 import { checked, info, type Figure } from './report.js';
 import { benchLedger } from './sync.bench.js';
 
@@ -39,7 +38,8 @@ syncs:
 
 export async function quotaBench(people: number): Promise<Figure[]> {
   const spec = parseConfig(YAML, 'quota.yaml', {}).config.syncs[0] as SyncSpec;
-  const sb = await startSandbox({ seed: 0, hubspot: { settings: { burstLimit: REQUESTS, burstWindowMs: WINDOW_MS, dailyLimit: 1_000_000_000, searchLagMs: 0 } } });
+  // HubSpot runs in a process of its own, as it would: its CPU is not the engine's.
+  const sb = await forkSandbox({ seed: 0, hubspot: { settings: { burstLimit: REQUESTS, burstWindowMs: WINDOW_MS, dailyLimit: 1_000_000_000, searchLagMs: 0 } } });
   const db = await benchLedger();
   const ledger = db.ledger;
   try {
@@ -53,11 +53,11 @@ export async function quotaBench(people: number): Promise<Figure[]> {
     const report = await runCycle(spec, { ledger, connectors }, { full: true });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const created = report.apps.crm?.created ?? 0;
-    const stats = sb.hubspot.stats().requests;
+    const stats = (await sb.stats()).requests.hubspot;
     const rejected = stats.byStatus['429'] ?? 0;
     const batches = Object.entries(stats.byRoute).filter(([route]) => route.includes('/batch/')).reduce((n, [, k]) => n + k, 0);
     const boundPerSecond = (REQUESTS / (WINDOW_MS / 1000)) * BATCH;
-    const note = `${people.toLocaleString('en-US')} people from a memory app into an empty HubSpot through runCycle, limits ON in sandbox and connector; ledger ${db.label}; status ${report.status}; ${created.toLocaleString('en-US')} created in ${seconds.toFixed(1)} s with ${stats.total} requests (${rejected} answered 429); bound ${boundPerSecond} records/s`;
+    const note = `${people.toLocaleString('en-US')} people from a memory app into an empty HubSpot through runCycle, limits ON in sandbox and connector; sandbox in its own process; ledger ${db.label}; status ${report.status}; ${created.toLocaleString('en-US')} created in ${seconds.toFixed(1)} s with ${stats.total} requests (${rejected} answered 429); bound ${boundPerSecond} records/s`;
     return [
       checked(SECTION, 'throughput ÷ quota bound', (100 * created) / seconds / boundPerSecond, '%', { min: 90 }, note),
       info(SECTION, 'HubSpot records created per second', created / seconds, 'records/s', ''),

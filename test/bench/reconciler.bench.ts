@@ -8,7 +8,6 @@ import { settledHeap } from './gc.js';
 import { checked, info, type Figure } from './report.js';
 import { linkedStates, workload, type WorkItem } from './workload.js';
 
-const SECTION = 'reconciler core';
 
 function pass(spec: SyncSpec, items: WorkItem[], now: number): { records: number; patches: number } {
   let records = 0;
@@ -46,6 +45,7 @@ function heapPerLink(count: number): number {
 }
 
 export function reconcilerBench(links: number): Figure[] {
+  const SECTION = links === 10_000 ? 'reconciler core' : `reconciler core, ${links.toLocaleString('en-US')} links`;
   const spec = benchSpec();
   const items = workload(links);
   const mix = ['unchanged', 'one-edit', 'concurrent-edits', 'first-link']

@@ -213,7 +213,9 @@ async function writeAll(ctx: ApplyContext, works: LinkWork[]): Promise<WriteOutc
       const write: OutgoingWrite = { ref: `${w.state.linkId}|${patch.app}`, linkId: w.state.linkId, patch: { ...patch, externalId: patch.externalId ?? member?.externalId ?? null } };
       const lookup = patch.op === 'create' ? lookupOf(ctx.spec, patch) : undefined;
       if (lookup) write.lookup = lookup;
-      byApp.set(patch.app, [...(byApp.get(patch.app) ?? []), write]);
+      const writes = byApp.get(patch.app);
+      if (writes) writes.push(write);
+      else byApp.set(patch.app, [write]);
     }
   }
   const results = await Promise.all(

@@ -52,24 +52,20 @@ export async function gather(input: GatherInput): Promise<Gathered> {
     addHintedDeletes(input.spec, gathered);
     return gathered;
   }
-  // Members are read one after another: a failed read aborts before any other app is asked for anything more.
-  for (const app of apps) {
-    const member = memberOf(input.spec, app);
-    const filterKey = `${member.object}#filter`;
-    const filter = filterFingerprint(input.spec, app);
-    const filterChanged = (await input.ledger.cursors.get(input.spec.name, app, filterKey)) !== filter;
-    // An edited filter re-reads that one member from scratch (records now inside it link; those now outside leave).
-    const stored = input.full || filterChanged || input.since !== undefined ? null : await input.ledger.cursors.get(input.spec.name, app, member.object);
-    const read = await readMember({
-      spec: input.spec,
-      app,
-      connector: connectorOf(input.connectors, app),
-      cursor: stored,
-      onPage: ({ total }) => input.onProgress?.({ stage: 'read', app, done: total }),
-    });
-    await guardEmptySide(input, read);
-    if (input.since !== undefined) keepSince(read, input.since);
-    else await addVanished(input, read);
+  // Members are read at the same time (reads change nothing, and each app's latency overlaps the others'); the first
+  // failure stops the other reads at their next page, and the cycle aborts before anything is decided.
+  const stop = { failed: false };
+  const results = await Promise.all(
+    apps.map(async (app) => {
+      try {
+        return await readOne(input, app, stop);
+      } catch (err) {
+        stop.failed = true;
+        throw err;
+      }
+    }),
+  );
+  for (const { app, read, stored, filter, filterChanged } of results) {
     gathered.reads.set(app, read);
     gathered.hints.push(...read.hints.map((hint) => ({ app, hint })));
     if (read.cursor !== null && read.cursor !== stored) gathered.nextCursors.set(app, read.cursor);
@@ -77,6 +73,30 @@ export async function gather(input: GatherInput): Promise<Gathered> {
   }
   addHintedDeletes(input.spec, gathered);
   return gathered;
+}
+
+/** Reads one member from its cursor (or from scratch) and derives its deletes; stops early once `stop.failed`. */
+async function readOne(input: GatherInput, app: AppName, stop: { failed: boolean }) {
+  const member = memberOf(input.spec, app);
+  const filterKey = `${member.object}#filter`;
+  const filter = filterFingerprint(input.spec, app);
+  const filterChanged = (await input.ledger.cursors.get(input.spec.name, app, filterKey)) !== filter;
+  // An edited filter re-reads that one member from scratch (records now inside it link; those now outside leave).
+  const stored = input.full || filterChanged || input.since !== undefined ? null : await input.ledger.cursors.get(input.spec.name, app, member.object);
+  const read = await readMember({
+    spec: input.spec,
+    app,
+    connector: connectorOf(input.connectors, app),
+    cursor: stored,
+    onPage: ({ total }) => {
+      if (stop.failed) throw new CycleAbortedError('CYCLE_READ_FAILED', `reading ${app} stopped: another member's read failed`, { app });
+      input.onProgress?.({ stage: 'read', app, done: total });
+    },
+  });
+  await guardEmptySide(input, read);
+  if (input.since !== undefined) keepSince(read, input.since);
+  else await addVanished(input, read);
+  return { app, read, stored, filter, filterChanged };
 }
 
 /** A stable text of a member's filter: a different text means the filter was edited since the last cycle. */

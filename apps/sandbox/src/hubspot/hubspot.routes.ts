@@ -21,7 +21,7 @@ function list(sim: HubspotSimulator, req: SimRequest): Reply {
   if (limit > sim.settings.listMaxLimit) badRequest(`limit must be at most ${sim.settings.listMaxLimit}`);
   const archived = req.query.get('archived') === 'true';
   const after = Number(req.query.get('after') ?? '0');
-  const rows = sim.store.sorted(type).filter((r) => r.archived === archived && Number(r.id) >= after);
+  const rows = sim.store.page(type, after, limit + 1, (r) => r.archived === archived);
   const page = rows.slice(0, limit);
   const next = rows[limit];
   const properties = csv(req.query.get('properties'));

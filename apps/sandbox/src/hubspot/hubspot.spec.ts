@@ -31,6 +31,18 @@ describe('HubSpot simulator', () => {
     expect(res.body).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION' });
   });
 
+  it('finds a contact by its current email only, after the email changed and once it is archived', async () => {
+    await boot();
+    const rec = sim.store.create('contacts', { email: 'old@example.com' }, clock.now(), 0);
+    sim.store.update(rec, { email: 'new@example.com' }, clock.now(), 0);
+    expect(sim.store.findBy('contacts', 'email', 'OLD@example.com')).toBeUndefined();
+    expect(sim.store.findBy('contacts', 'email', ' New@example.com')?.id).toBe(rec.id);
+    sim.store.archive(rec, clock.now(), 0);
+    expect(sim.store.findBy('contacts', 'email', 'new@example.com')).toBeUndefined();
+    const again = sim.store.create('contacts', { email: 'new@example.com' }, clock.now(), 0);
+    expect(sim.store.findBy('contacts', 'email', 'new@example.com')?.id).toBe(again.id);
+  });
+
   it('pages a list with the after cursor and leaves paging out on the last page', async () => {
     await boot();
     createContacts(25);

@@ -35,10 +35,17 @@ export class HubspotStore {
   /** Emails erased by gdpr-delete: HubSpot refuses to store them again. */
   readonly blocklist = new Set<string>();
   private nextId: Record<HsObjectType, number> = { ...FIRST_ID };
+  /**
+   * Ids of the records that hold (or held) each email, by object type: `findBy(…, 'email', …)` looks here instead of
+   * scanning every record (seeding and batch upserts at 100k records were quadratic). Entries are checked on use.
+   */
+  private readonly byEmail: Record<HsObjectType, Map<string, Set<string>>> = { contacts: new Map(), companies: new Map() };
 
   clear(): void {
     this.records.contacts.clear();
     this.records.companies.clear();
+    this.byEmail.contacts.clear();
+    this.byEmail.companies.clear();
     this.blocklist.clear();
     this.nextId = { ...FIRST_ID };
   }
@@ -54,14 +61,32 @@ export class HubspotStore {
       return rec && !rec.archived ? rec : undefined;
     }
     const wanted = property === 'email' ? value.trim().toLowerCase() : value;
+    if (property === 'email') {
+      for (const id of this.byEmail[objectType].get(wanted) ?? []) {
+        const rec = this.get(objectType, id);
+        if (rec && !rec.archived && rec.properties.email === wanted) return rec;
+      }
+      return undefined;
+    }
     for (const rec of this.records[objectType].values()) {
       if (!rec.archived && rec.properties[property] === wanted) return rec;
     }
     return undefined;
   }
 
+  /** Records in id order: ids only grow and a record is never stored twice, so the map's insertion order is id order. */
   sorted(objectType: HsObjectType): HsRecord[] {
-    return [...this.records[objectType].values()].sort((a, b) => Number(a.id) - Number(b.id));
+    return [...this.records[objectType].values()];
+  }
+
+  /** Up to `limit` records from id `after` on (in id order), without copying the whole store per page. */
+  page(objectType: HsObjectType, after: number, limit: number, keep: (rec: HsRecord) => boolean): HsRecord[] {
+    const out: HsRecord[] = [];
+    for (const rec of this.records[objectType].values()) {
+      if (out.length >= limit) break;
+      if (Number(rec.id) >= after && keep(rec)) out.push(rec);
+    }
+    return out;
   }
 
   create(objectType: HsObjectType, values: Record<string, string>, now: number, lagMs: number, source = 'API'): HsRecord {
@@ -89,6 +114,8 @@ export class HubspotStore {
 
   remove(rec: HsRecord): void {
     this.records[rec.objectType].delete(rec.id);
+    const email = rec.properties.email;
+    if (email !== undefined) this.byEmail[rec.objectType].get(email)?.delete(rec.id);
   }
 
   /** The version search sees at `now`, or undefined when the index has not caught up with its creation. */
@@ -102,12 +129,22 @@ export class HubspotStore {
     const changed: string[] = [];
     for (const [name, value] of Object.entries(values)) {
       if ((rec.properties[name] ?? '') === value) continue;
+      if (name === 'email') this.reindexEmail(rec, rec.properties.email, value);
       if (value === '') delete rec.properties[name];
       else rec.properties[name] = value;
       (rec.history[name] ??= []).unshift({ value, timestamp: now, sourceType: source });
       changed.push(name);
     }
     return changed;
+  }
+
+  private reindexEmail(rec: HsRecord, from: string | undefined, to: string): void {
+    const index = this.byEmail[rec.objectType];
+    if (from !== undefined) index.get(from)?.delete(rec.id);
+    if (to === '') return;
+    let ids = index.get(to);
+    if (!ids) index.set(to, (ids = new Set()));
+    ids.add(rec.id);
   }
 
   private touch(rec: HsRecord, now: number, lagMs: number): void {

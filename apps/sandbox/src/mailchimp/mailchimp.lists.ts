@@ -4,7 +4,7 @@ import { MERGE_FIELDS } from './mailchimp.merge-fields.js';
 import { renderMember } from './mailchimp.render.js';
 import { body, listId } from './mailchimp.routes.js';
 import type { MailchimpSimulator } from './mailchimp.simulator.js';
-import { addMember, updateMember } from './mailchimp.writes.js';
+import { addMember, syncMemberTags, updateMember } from './mailchimp.writes.js';
 
 function errorCode(title: string): string {
   return title === 'Member Exists' ? 'ERROR_CONTACT_EXISTS' : 'ERROR_GENERIC';
@@ -17,6 +17,8 @@ function batchSubscribe(sim: MailchimpSimulator, req: SimRequest): Reply {
   if (!Array.isArray(input.members)) invalid('members is required', [{ field: 'members', message: 'Required property members was not present.' }]);
   if (input.members.length > sim.settings.batchLimit) invalid(`You may only submit up to ${sim.settings.batchLimit} members at a time.`);
   const updateExisting = input.update_existing === true;
+  // sync_tags replaces an existing member's tags with the ones sent; Mailchimp honours it only with update_existing.
+  const syncTags = input.sync_tags === true && updateExisting;
   const created: unknown[] = [];
   const updated: unknown[] = [];
   const errors: unknown[] = [];
@@ -25,7 +27,11 @@ function batchSubscribe(sim: MailchimpSimulator, req: SimRequest): Reply {
     const email = typeof item.email_address === 'string' ? item.email_address : '';
     try {
       const existing = email ? sim.store.find(id, email.trim()) : undefined;
-      if (existing && existing.status !== 'archived' && updateExisting) updated.push(renderMember(updateMember(sim, existing, item, item.status_if_new)));
+      if (existing && existing.status !== 'archived' && updateExisting) {
+        const member = updateMember(sim, existing, item, item.status_if_new);
+        if (syncTags && Array.isArray(item.tags)) syncMemberTags(sim, member, item.tags);
+        updated.push(renderMember(member));
+      }
       else created.push(renderMember(addMember(sim, id, item, item.status ?? item.status_if_new)));
     } catch (error) {
       if (!(error instanceof HttpError) || !isRecord(error.reply.body)) throw error;

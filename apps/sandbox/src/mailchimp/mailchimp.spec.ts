@@ -121,6 +121,17 @@ describe('Mailchimp simulator', () => {
     expect((await mc('POST', '/3.0/lists/a1b2c3', { members: tooMany })).status).toBe(400);
   });
 
+  it('replaces an existing member\'s tags in a batch only with sync_tags and update_existing', async () => {
+    await boot();
+    await add('s@example.com', { tags: ['VIP', 'old'] });
+    const names = async () => ((await mc('GET', `${MEMBERS}/${md5('s@example.com')}`)).body as Body).tags.map((t: Body) => t.name).sort();
+    await mc('POST', '/3.0/lists/a1b2c3', { members: [{ email_address: 's@example.com', tags: ['vip', 'new'] }], update_existing: true });
+    expect(await names()).toEqual(['VIP', 'old']);
+    const res = (await mc('POST', '/3.0/lists/a1b2c3', { members: [{ email_address: 's@example.com', tags: ['vip', 'new'] }], update_existing: true, sync_tags: true })).body as Body;
+    expect(res.updated_members[0].tags.map((t: Body) => t.name).sort()).toEqual(['VIP', 'new']);
+    expect(await names()).toEqual(['VIP', 'new']);
+  });
+
   it('adds and removes tags with 204, reusing the first spelling of a tag', async () => {
     await boot();
     await add('t@example.com', { tags: ['VIP'] });

@@ -62,7 +62,10 @@ export class MailchimpStore {
   /** The path position accepts the hash, the raw email, or the contact_id. */
   find(listId: string, key: string): Member | undefined {
     const members = this.list(listId);
-    return members.get(key.toLowerCase()) ?? members.get(subscriberHash(key)) ?? [...members.values()].find((m) => m.contact_id === key);
+    const found = members.get(key.toLowerCase()) ?? members.get(subscriberHash(key));
+    // A contact_id is hex, never an address: an email that is not a member needs no scan (creates at 100k members).
+    if (found || key.includes('@')) return found;
+    return [...members.values()].find((m) => m.contact_id === key);
   }
 
   isForgotten(listId: string, email: string): boolean {

@@ -113,3 +113,15 @@ export function applyTags(sim: MailchimpSimulator, member: Member, input: unknow
   sim.stats.write(`members:${member.contact_id}`);
   if (changed) member.last_changed = sim.clock.now();
 }
+
+/** Batch subscribe with `sync_tags`: the member's tags become exactly `names` (compared ignoring case). */
+export function syncMemberTags(sim: MailchimpSimulator, member: Member, names: unknown[]): void {
+  const wanted = new Map(names.map((n) => [String(n).trim().toLowerCase(), String(n).trim()] as const).filter(([k]) => k !== ''));
+  const kept = member.tags.filter((t) => wanted.has(t.tag.name.toLowerCase()));
+  const have = new Set(kept.map((t) => t.tag.name.toLowerCase()));
+  const added = [...wanted].filter(([k]) => !have.has(k)).map(([, name]) => ({ tag: sim.store.tag(member.listId, name, true)!, added: sim.clock.now() }));
+  const changed = kept.length !== member.tags.length || added.length > 0;
+  member.tags = [...kept, ...added];
+  sim.stats.write(`members:${member.contact_id}`);
+  if (changed) member.last_changed = sim.clock.now();
+}

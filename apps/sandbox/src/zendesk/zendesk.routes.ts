@@ -68,7 +68,11 @@ function searchUsers(sim: ZendeskSimulator, req: SimRequest): Reply {
 function showMany(sim: ZendeskSimulator, req: SimRequest): Reply {
   const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean).map(Number);
   const externals = (req.query.get('external_ids') ?? '').split(',').filter(Boolean).map((s) => s.toLowerCase());
-  const rows = sim.store.sorted((u) => u.deletion !== 'permanent' && (ids.includes(u.id) || externals.includes(u.external_id?.toLowerCase() ?? '\u0000')));
+  const wanted = new Set(ids);
+  const byId = [...wanted].flatMap((id) => sim.store.users.get(id) ?? []);
+  // External ids need a scan; ids alone (what the connector sends) are looked up directly.
+  const candidates = externals.length === 0 ? byId.sort((a, b) => a.id - b.id) : sim.store.sorted((u) => wanted.has(u.id) || externals.includes(u.external_id?.toLowerCase() ?? '\u0000'));
+  const rows = candidates.filter((u) => u.deletion !== 'permanent');
   return json(200, { users: rows.map((u) => renderUser(u, baseUrl(req))), next_page: null, previous_page: null, count: rows.length });
 }
 

@@ -53,6 +53,23 @@ describe('Zendesk simulator', () => {
     expect(dup.body).toMatchObject({ error: 'RecordInvalid', details: { email: [{ error: 'DuplicateValue' }] } });
   });
 
+  it('looks users up by their current email after an email change, a merge and a permanent deletion', async () => {
+    await boot();
+    const a = ((await create('A', 'a@example.com')).body as Body).user;
+    const b = ((await create('B', 'b@example.com')).body as Body).user;
+    await zd('PUT', `/api/v2/users/${a.id}.json`, { user: { email: 'a2@example.com' } });
+    expect(sim.store.byEmail('a@example.com')).toBeUndefined();
+    expect(sim.store.byEmail('A2@example.com')?.id).toBe(a.id);
+    // The freed address can be taken again.
+    expect((await create('A again', 'a@example.com')).status).toBe(201);
+    await zd('PUT', `/api/v2/users/${b.id}/merge.json`, { user: { id: a.id } });
+    expect(sim.store.byEmail('b@example.com')).toBeUndefined();
+    await zd('DELETE', `/api/v2/users/${a.id}.json`);
+    expect(sim.store.byEmail('a2@example.com')).toBeUndefined();
+    await zd('DELETE', `/api/v2/deleted_users/${a.id}.json`);
+    expect((await create('A2 again', 'a2@example.com')).status).toBe(201);
+  });
+
   it('create_or_update answers 201 when it creates and 200 when it updates by email', async () => {
     await boot();
     const first = await zd('POST', '/api/v2/users/create_or_update.json', { user: { name: 'C', email: 'c@example.com' } });

@@ -32,9 +32,12 @@ export function zdTime(ms: number): string {
 export class ZendeskStore {
   readonly users = new Map<number, ZdUser>();
   private nextId = 360_001;
+  /** Ids of the users that hold (or held) each email, so lookups by email do not scan every user; checked on use. */
+  private readonly emails = new Map<string, Set<number>>();
 
   clear(): void {
     this.users.clear();
+    this.emails.clear();
     this.nextId = 360_001;
   }
 
@@ -62,13 +65,29 @@ export class ZendeskStore {
       ...fields,
     };
     this.users.set(user.id, user);
+    this.emailChanged(user, null);
     return user;
+  }
+
+  /** Every write that may change a user's email calls this with the email it had before. */
+  emailChanged(user: ZdUser, previous: string | null): void {
+    if (previous !== null && previous !== user.email) this.emails.get(previous)?.delete(user.id);
+    if (user.email === null) return;
+    let ids = this.emails.get(user.email);
+    if (!ids) this.emails.set(user.email, (ids = new Set()));
+    ids.add(user.id);
   }
 
   /** Live or soft-deleted users hold their email; matching ignores case. */
   byEmail(email: string): ZdUser | undefined {
     const wanted = email.trim().toLowerCase();
-    return [...this.users.values()].find((u) => u.deletion === 'none' && u.email === wanted);
+    // Lowest id first, as a scan of the users in creation order would find it.
+    const ids = [...(this.emails.get(wanted) ?? [])].sort((a, b) => a - b);
+    for (const id of ids) {
+      const u = this.users.get(id);
+      if (u && u.deletion === 'none' && u.email === wanted) return u;
+    }
+    return undefined;
   }
 
   byExternalId(externalId: string): ZdUser | undefined {
@@ -77,7 +96,8 @@ export class ZendeskStore {
   }
 
   sorted(filter: (u: ZdUser) => boolean): ZdUser[] {
-    return [...this.users.values()].filter(filter).sort((a, b) => a.id - b.id);
+    // Ids only grow and a user is stored once, so the map's insertion order is id order: no sort needed.
+    return [...this.users.values()].filter(filter);
   }
 }
 

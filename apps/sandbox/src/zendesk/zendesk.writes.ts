@@ -68,6 +68,7 @@ const SIMPLE_EVENTS: [keyof ZdUser, string][] = [
 export function applyChange(sim: ZendeskSimulator, user: ZdUser, fields: Partial<ZdUser>): ZdUser {
   const before = structuredClone(user);
   Object.assign(user, fields);
+  sim.store.emailChanged(user, before.email);
   sim.stats.write(`users:${user.id}`);
   const same = (k: keyof ZdUser) => JSON.stringify(before[k]) === JSON.stringify(user[k]);
   const keys = Object.keys(fields) as (keyof ZdUser)[];
@@ -106,7 +107,9 @@ export function softDelete(sim: ZendeskSimulator, user: ZdUser): ZdUser {
 
 /** Permanent deletion scrubs the personal data and leaves a tombstone under deleted_users. */
 export function permanentDelete(sim: ZendeskSimulator, user: ZdUser): void {
+  const previous = user.email;
   Object.assign(user, { name: 'Permanently Deleted User', email: null, phone: null, external_id: null, tags: [], user_fields: {}, notes: '', details: '', deletion: 'permanent', updated_at: sim.clock.now() });
+  sim.store.emailChanged(user, previous);
   sim.stats.write(`users:${user.id}`);
 }
 
@@ -118,7 +121,9 @@ export function mergeUsers(sim: ZendeskSimulator, source: ZdUser, target: ZdUser
   if (!target.external_id && source.external_id) fill.external_id = source.external_id;
   fill.tags = [...new Set([...target.tags, ...source.tags])];
   fill.user_fields = { ...source.user_fields, ...Object.fromEntries(Object.entries(target.user_fields).filter(([, v]) => v !== null)) };
+  const previous = source.email;
   Object.assign(source, { email: null, external_id: null });
+  sim.store.emailChanged(source, previous);
   softDelete(sim, source);
   sim.event('user.merged', source, { current: { id: String(target.id) } });
   return applyChange(sim, target, fill);

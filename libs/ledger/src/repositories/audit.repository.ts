@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ChangeEntity } from '../entities/change.entity.js';
 import type { LedgerContext } from '../context.js';
-import { row } from './row.js';
+import { row, table } from './row.js';
 
 /** One audit row to append: what changed, in which app, by which rule and timestamps (drives `explain` and undo). */
 export interface ChangeInput {
@@ -34,25 +34,33 @@ export interface ChangeRow {
   at: Date;
 }
 
-/** Appends audit rows with `em` (so the link save can put them in its own transaction). */
+/**
+ * Appends audit rows with `em` (so the link save can put them in its own transaction): one statement whatever the
+ * number of rows, the rows travelling as one jsonb array (a chunk of 500 links writes thousands of audit rows, and
+ * TypeORM's multi-row insert binds one parameter per value, slowly and up to Postgres's 65,535 limit).
+ */
 export async function appendChanges(em: EntityManager, rows: ChangeInput[], now: Date): Promise<void> {
   if (rows.length === 0) return;
-  await em.insert(
-    ChangeEntity,
-    rows.map((r) =>
-      row<ChangeEntity>({
-        runId: r.runId ?? null,
-        linkId: r.linkId ?? null,
-        app: r.app ?? null,
-        op: r.op,
-        field: r.field ?? null,
-        before: r.before ?? null,
-        after: r.after ?? null,
-        rule: r.rule ?? null,
-        decidedBy: r.decidedBy ?? null,
-        at: r.at ?? now,
-      }),
-    ),
+  const values = rows.map((r) => ({
+    run_id: r.runId ?? null,
+    link_id: r.linkId ?? null,
+    app: r.app ?? null,
+    op: r.op,
+    field: r.field ?? null,
+    // jsonb_to_recordset turns a JSON null into SQL NULL, as the entity insert did.
+    before: r.before ?? null,
+    after: r.after ?? null,
+    rule: r.rule ?? null,
+    decided_by: r.decidedBy ?? null,
+    at: (r.at ?? now).toISOString(),
+  }));
+  await em.query(
+    `INSERT INTO ${table(em, 'change')} (run_id, link_id, app, op, field, before, after, rule, decided_by, at)
+     SELECT v.run_id, v.link_id, v.app, v.op, v.field, v.before, v.after, v.rule, v.decided_by, v.at
+       FROM jsonb_to_recordset($1::jsonb)
+            AS v(run_id uuid, link_id uuid, app text, op text, field text, before jsonb, after jsonb, rule text,
+                 decided_by jsonb, at timestamptz)`,
+    [JSON.stringify(values)],
   );
 }
 

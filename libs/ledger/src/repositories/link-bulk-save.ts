@@ -9,11 +9,7 @@ import type { LedgerContext } from '../context.js';
 import { LedgerError } from '../errors.js';
 import { appendChanges } from './audit.repository.js';
 import { hashKeys, applyConflictDecisions, type SaveLinkInput } from './link-save.js';
-
-function table(em: EntityManager, name: string): string {
-  const schema = (em.connection.options as { schema?: string }).schema ?? 'public';
-  return `"${schema.replace(/"/g, '""')}"."${name}"`;
-}
+import { table } from './row.js';
 
 /** Locks the chunk's links and refuses the whole chunk if any was saved by someone else since it was loaded. */
 async function lockAndCheck(em: EntityManager, inputs: SaveLinkInput[]): Promise<Map<string, Date | null>> {

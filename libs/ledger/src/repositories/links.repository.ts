@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, IsNull } from 'typeorm';
+import { IsNull } from 'typeorm';
 import type { AppName, CanonRecord, FieldMeta, LinkState, MemberState } from '@tandem/core';
 import { ConflictEntity } from '../entities/conflict.entity.js';
 import { LinkMemberEntity } from '../entities/link-member.entity.js';
@@ -122,9 +122,14 @@ export class LinksRepository {
 
   private async loadSlice(ids: string[]): Promise<LinkState[]> {
     const em = this.ctx.dataSource.manager;
-    const links = await em.find(LinkEntity, { where: { id: In(ids) } });
-    const members = await em.find(LinkMemberEntity, { where: { linkId: In(ids) } });
-    const conflicts = await em.find(ConflictEntity, { where: { linkId: In(ids), status: 'open' } });
+    // `= ANY(:ids)` binds one array parameter: TypeORM's In() binds one per id, at a cost that grows with their number.
+    const links = await em.createQueryBuilder(LinkEntity, 'l').where('l.id = ANY(:ids)', { ids }).getMany();
+    const members = await em.createQueryBuilder(LinkMemberEntity, 'm').where('m.link_id = ANY(:ids)', { ids }).getMany();
+    const conflicts = await em
+      .createQueryBuilder(ConflictEntity, 'c')
+      .where('c.link_id = ANY(:ids)', { ids })
+      .andWhere('c.status = :status', { status: 'open' })
+      .getMany();
     const byId = new Map(links.map((l) => [l.id, l]));
     const membersOf = groupBy(members, (m) => m.linkId);
     const conflictsOf = groupBy(conflicts, (c) => c.linkId);
@@ -151,12 +156,13 @@ export class LinksRepository {
   /** Link ids of many records of one app at once (the cycle's pairing step): external id → link id. */
   async linkIdsOfMembers(sync: string, app: AppName, externalIds: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (let i = 0; i < externalIds.length; i += 5000) {
-      const rows = await this.ctx.dataSource.manager.find(LinkMemberEntity, {
-        select: { linkId: true, externalId: true },
-        where: { sync, app, externalId: In(externalIds.slice(i, i + 5000)) },
-      });
-      for (const r of rows) if (r.externalId !== null) out.set(r.externalId, r.linkId);
+    for (let i = 0; i < externalIds.length; i += 10_000) {
+      const rows: { link_id: string; external_id: string }[] = await this.ctx.dataSource.manager
+        .createQueryBuilder(LinkMemberEntity, 'm')
+        .select(['m.link_id AS link_id', 'm.external_id AS external_id'])
+        .where('m.sync = :sync AND m.app = :app AND m.external_id = ANY(:ids)', { sync, app, ids: externalIds.slice(i, i + 10_000) })
+        .getRawMany();
+      for (const r of rows) out.set(r.external_id, r.link_id);
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, IsNull } from 'typeorm';
+import { IsNull } from 'typeorm';
 import { TombstoneEntity, type TombstoneKind } from '../entities/tombstone.entity.js';
 import type { LedgerContext } from '../context.js';
 import type { MatchKey } from '../match-keys.js';
@@ -76,19 +76,20 @@ export class TombstonesRepository {
   async erasedKeys(sync: string, keys: MatchKey[]): Promise<MatchKey[]> {
     const byHash = new Map(keys.map((k) => [this.ctx.hash(k), k]));
     if (byHash.size === 0) return [];
-    // Slices of 5,000: Postgres takes at most 65,535 bind parameters per statement (a first sync has a key per record).
+    // One array parameter per slice of 10,000 (a first sync has a key per record; In() would bind one per hash).
     const hashes = [...byHash.keys()];
-    const rows: Pick<TombstoneEntity, 'keyHash'>[] = [];
-    for (let i = 0; i < hashes.length; i += 5000) {
+    const rows: { key_hash: string | null }[] = [];
+    for (let i = 0; i < hashes.length; i += 10_000) {
       rows.push(
-        ...(await this.ctx.dataSource.manager.find(TombstoneEntity, {
-          select: { keyHash: true },
-          where: { sync, kind: 'erasure', keyHash: In(hashes.slice(i, i + 5000)), liftedAt: IsNull() },
-        })),
+        ...(await this.ctx.dataSource.manager
+          .createQueryBuilder(TombstoneEntity, 't')
+          .select('t.key_hash', 'key_hash')
+          .where("t.sync = :sync AND t.kind = 'erasure' AND t.lifted_at IS NULL AND t.key_hash = ANY(:hashes)", { sync, hashes: hashes.slice(i, i + 10_000) })
+          .getRawMany<{ key_hash: string | null }>()),
       );
     }
     return rows.flatMap((r) => {
-      const key = r.keyHash ? byHash.get(r.keyHash) : undefined;
+      const key = r.key_hash ? byHash.get(r.key_hash) : undefined;
       return key ? [key] : [];
     });
   }
