@@ -3,7 +3,7 @@
  */
 import type { AppName, EpochMs, FieldAppSpec, FieldSpec, RawFields, SyncSpec } from '../model.js';
 import { getPath } from '../mapping/path.js';
-import { appFields, readField } from '../mapping/read.js';
+import { readField } from '../mapping/read.js';
 import type { MemberState, Observation } from '../reconcile-types.js';
 import type { ReadingMemo } from './readings.js';
 import type { MemberView } from './views.js';
@@ -21,7 +21,9 @@ function readNow(field: FieldSpec, appSpec: FieldAppSpec, value: unknown): boole
  */
 export function observedShadow(spec: SyncSpec, member: MemberState, obs: Observation, readable: Readable = readNow): RawFields {
   const shadow: RawFields = { ...(member.shadow ?? {}) };
-  for (const { field, appSpec } of appFields(spec, member.app)) {
+  for (const field of spec.fields) {
+    const appSpec = field.apps[member.app];
+    if (!appSpec) continue;
     const value = getPath(obs.fields, appSpec.path) ?? null;
     // An unreadable value leaves the previous shadow value (or no entry) in place.
     if (field.template !== undefined || readable(field, appSpec, value)) shadow[appSpec.path] = value;

@@ -45,8 +45,10 @@ function updatePatch(spec: SyncSpec, link: LinkState, view: MemberView, agreed: 
   const behind = member.ackedVersion < link.agreedVersion || member.shadow === null || member.pending.length > 0;
   const fields: RawFields = {};
   const canonical: CanonRecord = {};
-  for (const { field, appSpec } of appFields(spec, member.app)) {
-    if (frozen.has(field.name)) continue;
+  // spec.fields directly rather than appFields(): this runs for every member of every link, and needs no list.
+  for (const field of spec.fields) {
+    const appSpec = field.apps[member.app];
+    if (!appSpec || frozen.has(field.name)) continue;
     const reading = memo.of(view, field, appSpec);
     const wanted = wantedValue(field, agreed);
     // An unreadable current value is not an edit (rule 2), but the app no longer holds agreed: repair it.
