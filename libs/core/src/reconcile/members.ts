@@ -1,23 +1,32 @@
 /**
  * The member states a reconcile call hands back: new shadows from observations, versions, and acknowledgements.
  */
-import type { AppName, EpochMs, RawFields, SyncSpec } from '../model.js';
+import type { AppName, EpochMs, FieldAppSpec, FieldSpec, RawFields, SyncSpec } from '../model.js';
 import { getPath } from '../mapping/path.js';
-import { appFields, readField } from '../mapping/read.js';
+import { readField } from '../mapping/read.js';
 import type { MemberState, Observation } from '../reconcile-types.js';
+import type { ReadingMemo } from './readings.js';
 import type { MemberView } from './views.js';
+
+/** Whether an observed raw value of a field can be read (undefined and null read alike: both are empty). */
+type Readable = (field: FieldSpec, appSpec: FieldAppSpec, value: unknown) => boolean;
+
+function readNow(field: FieldSpec, appSpec: FieldAppSpec, value: unknown): boolean {
+  return readField(field, appSpec, value).ok;
+}
 
 /**
  * The shadow after an observation: every mapped path as observed, except a value that could not be read (rule 2),
  * where the previous shadow value stays — an unreadable value was "not observed", so it must not move the baseline.
  */
-export function observedShadow(spec: SyncSpec, member: MemberState, obs: Observation): RawFields {
+export function observedShadow(spec: SyncSpec, member: MemberState, obs: Observation, readable: Readable = readNow): RawFields {
   const shadow: RawFields = { ...(member.shadow ?? {}) };
-  for (const { field, appSpec } of appFields(spec, member.app)) {
+  for (const field of spec.fields) {
+    const appSpec = field.apps[member.app];
+    if (!appSpec) continue;
     const value = getPath(obs.fields, appSpec.path) ?? null;
-    const readable = field.template !== undefined || readField(field, appSpec, value).ok;
     // An unreadable value leaves the previous shadow value (or no entry) in place.
-    if (readable) shadow[appSpec.path] = value;
+    if (field.template !== undefined || readable(field, appSpec, value)) shadow[appSpec.path] = value;
   }
   return shadow;
 }
@@ -38,7 +47,7 @@ function mergedTimestamps(member: MemberState, obs: Observation): Record<string,
  * An observation settles earlier intents: what we wrote either shows in it (and was recognised as our own write)
  * or did not land, and then the patch planned now supersedes it.
  */
-export function nextMember(spec: SyncSpec, view: MemberView, patched: Set<AppName>, newVersion: number): MemberState {
+export function nextMember(spec: SyncSpec, view: MemberView, patched: Set<AppName>, newVersion: number, memo: ReadingMemo): MemberState {
   const { member, obs } = view;
   const ackedVersion = patched.has(member.app) ? member.ackedVersion : Math.max(member.ackedVersion, newVersion);
   if (!obs || member.deleted) return { ...member, ackedVersion };
@@ -46,7 +55,8 @@ export function nextMember(spec: SyncSpec, view: MemberView, patched: Set<AppNam
   return {
     ...member,
     externalId: member.externalId ?? obs.externalId,
-    shadow: observedShadow(spec, member, obs),
+    // The readings of this call already read every observed value (the memo reads any it has not).
+    shadow: observedShadow(spec, member, obs, (field, appSpec) => memo.of(view, field, appSpec).cur?.ok ?? true),
     appVersion: obs.version ?? member.appVersion,
     ackedVersion,
     pending: [],

@@ -10,7 +10,7 @@ import { appFields } from '../mapping/read.js';
 import { buildCreate, fieldToRaw, holdsValue, wantedValue } from '../mapping/write.js';
 import type { Flag, LinkState, Patch } from '../reconcile-types.js';
 import { holdsImage } from './image.js';
-import { readingOf, valueOf, type Reading } from './readings.js';
+import { valueOf, type Reading, type ReadingMemo } from './readings.js';
 import type { MemberView } from './views.js';
 
 export interface PatchPlan {
@@ -38,16 +38,18 @@ function needsWrite(field: FieldSpec, appSpec: FieldAppSpec, reading: Reading, r
   return known === undefined || !holdsImage(field, appSpec, known, wanted, reading.raw);
 }
 
-function updatePatch(spec: SyncSpec, link: LinkState, view: MemberView, agreed: CanonRecord, frozen: Set<string>, flags: Flag[]): Patch | null {
+function updatePatch(spec: SyncSpec, link: LinkState, view: MemberView, agreed: CanonRecord, frozen: Set<string>, flags: Flag[], memo: ReadingMemo): Patch | null {
   const { member } = view;
   // Behind: an agreed version it never acknowledged, no shadow yet, or a planned write never seen to settle (a crash
   // between write-ahead and settle; a revert of a one-way field does not move agreedVersion, so acks alone miss it).
   const behind = member.ackedVersion < link.agreedVersion || member.shadow === null || member.pending.length > 0;
   const fields: RawFields = {};
   const canonical: CanonRecord = {};
-  for (const { field, appSpec } of appFields(spec, member.app)) {
-    if (frozen.has(field.name)) continue;
-    const reading = readingOf(view, field, appSpec);
+  // spec.fields directly rather than appFields(): this runs for every member of every link, and needs no list.
+  for (const field of spec.fields) {
+    const appSpec = field.apps[member.app];
+    if (!appSpec || frozen.has(field.name)) continue;
+    const reading = memo.of(view, field, appSpec);
     const wanted = wantedValue(field, agreed);
     // An unreadable current value is not an edit (rule 2), but the app no longer holds agreed: repair it.
     const unreadable = reading.cur !== null && !reading.cur.ok;
@@ -73,11 +75,11 @@ function createPatch(spec: SyncSpec, view: MemberView, agreed: CanonRecord): Pat
 }
 
 /** Patches (and creates) for every live member of a link that is not deleted. */
-export function planPatches(spec: SyncSpec, link: LinkState, views: MemberView[], agreed: CanonRecord, frozen: Set<string>): PatchPlan {
+export function planPatches(spec: SyncSpec, link: LinkState, views: MemberView[], agreed: CanonRecord, frozen: Set<string>, memo: ReadingMemo): PatchPlan {
   const plan: PatchPlan = { patches: [], flags: [], patched: new Set() };
   for (const view of views) {
     if (view.member.deleted || view.obs?.deleted) continue;
-    const patch = view.member.externalId === null ? createPatch(spec, view, agreed) : updatePatch(spec, link, view, agreed, frozen, plan.flags);
+    const patch = view.member.externalId === null ? createPatch(spec, view, agreed) : updatePatch(spec, link, view, agreed, frozen, plan.flags, memo);
     if (!patch) continue;
     plan.patches.push(patch);
     plan.patched.add(view.member.app);

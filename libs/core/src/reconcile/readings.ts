@@ -32,9 +32,12 @@ export interface Reading {
   recordTs: EpochMs | null;
 }
 
-function shadowOf(member: MemberState, field: FieldSpec, appSpec: FieldAppSpec): ReadOutcome | null {
-  if (member.shadow === null || !Object.hasOwn(member.shadow, appSpec.path)) return null;
-  return readField(field, appSpec, member.shadow[appSpec.path]);
+/** Whether two raw values are the same value (scalars identical, arrays element by element): read, they are one outcome. */
+export function sameRaw(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
 
 /**
@@ -63,12 +66,17 @@ function isOwnWrite(member: MemberState, field: FieldSpec, appSpec: FieldAppSpec
  */
 export function readingOf(view: MemberView, field: FieldSpec, appSpec: FieldAppSpec): Reading {
   const { member, obs } = view;
-  const shadow = shadowOf(member, field, appSpec);
-  const cur = obs ? readField(field, appSpec, getPath(obs.fields, appSpec.path)) : null;
+  const hasShadow = member.shadow !== null && Object.hasOwn(member.shadow, appSpec.path);
+  const shadowRaw = hasShadow ? member.shadow?.[appSpec.path] : undefined;
+  const shadow = hasShadow ? readField(field, appSpec, shadowRaw) : null;
+  const curRaw = obs ? getPath(obs.fields, appSpec.path) : undefined;
+  // Reading is a pure function of the field, the app's mapping and the raw value, so a value the app still holds
+  // exactly as its shadow reads as the shadow does, under the mapping of this call: read it once. (The shadow's
+  // outcome is not assumed to be agreed: the app may be behind, or the mapping may have changed since.)
+  const cur = obs ? (shadow !== null && sameRaw(curRaw, shadowRaw) ? shadow : readField(field, appSpec, curRaw)) : null;
   const first = cur !== null && shadow === null;
-  const moved = cur !== null && cur.ok && shadow !== null && !(shadow.ok && canonEqual(cur.value, shadow.value));
+  const moved = cur !== null && cur.ok && shadow !== null && cur !== shadow && !(shadow.ok && canonEqual(cur.value, shadow.value));
   const diverged = moved && cur.ok && !isOwnWrite(member, field, appSpec, cur.value);
-  const rawSource = obs ? obs.fields : (member.shadow ?? {});
   return {
     app: member.app,
     view,
@@ -77,7 +85,7 @@ export function readingOf(view: MemberView, field: FieldSpec, appSpec: FieldAppS
     cur,
     // Observed but unreadable: the app's value is unknown (not the old shadow), so it is repaired, not trusted.
     known: cur ? (cur.ok ? cur : null) : shadow,
-    raw: getPath(rawSource, appSpec.path),
+    raw: obs ? curRaw : getPath(member.shadow ?? {}, appSpec.path),
     first,
     diverged,
     changed: diverged && appSpec.read && field.template === undefined,
@@ -86,12 +94,36 @@ export function readingOf(view: MemberView, field: FieldSpec, appSpec: FieldAppS
   };
 }
 
+/**
+ * The readings taken in one reconcile call, by member view and field. Deciding, planning patches and the next
+ * shadow all look at the same (view, field) readings; reading each once per call keeps transforms (phone parsing
+ * above all) out of the repeats. A view replaced during the call (a delete, a re-create) is a new key, so it is
+ * read afresh. Never kept across calls.
+ */
+export class ReadingMemo {
+  /** By field, then a linear look for the view: a link has a handful of members, and views are new every call. */
+  private readonly byField = new Map<FieldSpec, Reading[]>();
+
+  /** The reading of `field` for this view, taken now or earlier in this call. */
+  of(view: MemberView, field: FieldSpec, appSpec: FieldAppSpec): Reading {
+    let taken = this.byField.get(field);
+    if (!taken) {
+      taken = [];
+      this.byField.set(field, taken);
+    }
+    for (const reading of taken) if (reading.view === view && reading.appSpec === appSpec) return reading;
+    const reading = readingOf(view, field, appSpec);
+    taken.push(reading);
+    return reading;
+  }
+}
+
 /** Readings of one field across the link's live members (deleted members say nothing). */
-export function fieldReadings(views: MemberView[], field: FieldSpec): Reading[] {
+export function fieldReadings(views: MemberView[], field: FieldSpec, memo: ReadingMemo = new ReadingMemo()): Reading[] {
   const out: Reading[] = [];
   for (const view of views) {
     const appSpec = field.apps[view.member.app];
-    if (appSpec && !view.member.deleted && !view.obs?.deleted) out.push(readingOf(view, field, appSpec));
+    if (appSpec && !view.member.deleted && !view.obs?.deleted) out.push(memo.of(view, field, appSpec));
   }
   return out;
 }

@@ -6,30 +6,32 @@
 import { canonEqual, isEmpty } from '../equality.js';
 import { TandemError } from '../errors.js';
 import type { AppName, CanonRecord, CanonValue, EpochMs, SyncSpec } from '../model.js';
-import type { Flag, LinkState, Observation, Patch, ReconcileResult } from '../reconcile-types.js';
+import type { ConflictDecision, Explanation, Flag, LinkState, Observation, Patch, ReconcileResult } from '../reconcile-types.js';
 import { unchanged, type FieldDecision } from './decision.js';
 import { agreedValue, decideField } from './decide.js';
 import { decideDeletes } from './deletes.js';
 import { nextMember } from './members.js';
 import { planPatches } from './patches.js';
-import { fieldReadings, valueOf } from './readings.js';
+import { fieldReadings, ReadingMemo, valueOf } from './readings.js';
 import { buildViews, type MemberView } from './views.js';
 
 /** Rule 2 — values that do not map are not edits, but a person should see them. */
 function unmappableFlags(decisions: FieldDecision[]): Flag[] {
-  return decisions.flatMap((d) =>
-    d.readings
-      .filter((r) => r.cur !== null && !r.cur.ok)
-      .map((r) => ({ kind: 'unmappable' as const, app: r.app, field: d.field.name, message: `${r.app} ${d.field.name} was not observed: ${r.cur && !r.cur.ok ? r.cur.reason : ''}` })),
-  );
+  const flags: Flag[] = [];
+  for (const d of decisions) {
+    for (const r of d.readings) {
+      if (r.cur !== null && !r.cur.ok) flags.push({ kind: 'unmappable', app: r.app, field: d.field.name, message: `${r.app} ${d.field.name} was not observed: ${r.cur.reason}` });
+    }
+  }
+  return flags;
 }
 
-function decideAll(spec: SyncSpec, link: LinkState, views: MemberView[], now: EpochMs): FieldDecision[] {
+function decideAll(spec: SyncSpec, link: LinkState, views: MemberView[], now: EpochMs, memo: ReadingMemo): FieldDecision[] {
   return spec.fields
     .filter((field) => field.template === undefined)
     .map((field) => {
       const open = link.openConflicts.find((c) => c.field === field.name);
-      return decideField(spec, field, agreedValue(field, link.agreed), fieldReadings(views, field), open, now);
+      return decideField(spec, field, agreedValue(field, link.agreed), fieldReadings(views, field, memo), open, now);
     });
 }
 
@@ -48,38 +50,53 @@ function withCreates(spec: SyncSpec, views: MemberView[], agreed: CanonRecord): 
   const added: MemberView[] = Object.values(spec.members)
     .filter((m) => m.create && !present.has(m.app))
     .map((m) => ({ member: { app: m.app, externalId: null, shadow: null, appVersion: null, ackedVersion: 0, pending: [] }, obs: null }));
-  return [...views, ...added];
+  return added.length === 0 ? views : [...views, ...added];
 }
 
 interface Extra {
   flags: Flag[];
   linkDeleted: boolean;
   deletePatches: Patch[];
+  /** The readings this call already took (patch planning and next shadows reuse them). */
+  memo: ReadingMemo;
 }
 
 /** Turns field decisions and member views into the result: agreed, metadata, patches, member states. */
 function assemble(spec: SyncSpec, link: LinkState, views: MemberView[], decisions: FieldDecision[], now: EpochMs, extra: Extra): ReconcileResult {
   const agreed: CanonRecord = { ...link.agreed };
   const fieldMeta = { ...link.fieldMeta };
-  for (const d of decisions.filter((x) => x.changed)) {
-    agreed[d.field.name] = d.after;
-    fieldMeta[d.field.name] = { changedAt: now, sourceApp: d.explanation?.sourceApp ?? null, rule: d.explanation?.rule ?? 'changed' };
+  const frozen = new Set<string>();
+  const conflicts: ConflictDecision[] = [];
+  const explanations: Explanation[] = [];
+  const flags: Flag[] = [...extra.flags];
+  let changed = false;
+  // One pass over the decisions (this runs for every link of every cycle).
+  for (const d of decisions) {
+    if (d.changed) {
+      changed = true;
+      agreed[d.field.name] = d.after;
+      fieldMeta[d.field.name] = { changedAt: now, sourceApp: d.explanation?.sourceApp ?? null, rule: d.explanation?.rule ?? 'changed' };
+    }
+    if (d.frozen) frozen.add(d.field.name);
+    if (d.conflict) conflicts.push(d.conflict);
+    if (d.explanation) explanations.push(d.explanation);
+    for (const flag of d.flags) flags.push(flag);
   }
-  const agreedVersion = link.agreedVersion + (decisions.some((d) => d.changed) ? 1 : 0);
+  const agreedVersion = link.agreedVersion + (changed ? 1 : 0);
   const allViews = extra.linkDeleted ? views : withCreates(spec, views, agreed);
-  const frozen = new Set(decisions.filter((d) => d.frozen).map((d) => d.field.name));
   const plan = extra.linkDeleted
     ? { patches: extra.deletePatches, flags: [], patched: new Set<AppName>(extra.deletePatches.map((p) => p.app)) }
-    : planPatches(spec, link, allViews, agreed, frozen);
+    : planPatches(spec, link, allViews, agreed, frozen, extra.memo);
+  for (const flag of plan.flags) flags.push(flag);
   return {
     agreed,
     fieldMeta,
     agreedVersion,
-    members: allViews.map((v) => nextMember(spec, v, plan.patched, agreedVersion)),
+    members: allViews.map((v) => nextMember(spec, v, plan.patched, agreedVersion, extra.memo)),
     patches: plan.patches,
-    conflicts: decisions.flatMap((d) => (d.conflict ? [d.conflict] : [])),
-    flags: [...extra.flags, ...decisions.flatMap((d) => d.flags), ...plan.flags],
-    explanations: decisions.flatMap((d) => (d.explanation ? [d.explanation] : [])),
+    conflicts,
+    flags,
+    explanations,
     deleted: extra.linkDeleted,
   };
 }
@@ -107,10 +124,11 @@ function untouched(link: LinkState): ReconcileResult {
 export function reconcile(spec: SyncSpec, link: LinkState, observations: Observation[], now: EpochMs): ReconcileResult {
   if (link.deleted) return untouched(link);
   const built = buildViews(link, observations);
-  const decisions = decideAll(spec, link, built.views, now);
+  const memo = new ReadingMemo();
+  const decisions = decideAll(spec, link, built.views, now, memo);
   const deletes = decideDeletes(spec, built.views, decisions.some((d) => d.edited));
   const flags = [...built.flags, ...unmappableFlags(decisions), ...deletes.flags];
-  return assemble(spec, link, deletes.views, decisions, now, { flags, linkDeleted: deletes.linkDeleted, deletePatches: deletes.patches });
+  return assemble(spec, link, deletes.views, decisions, now, { flags, linkDeleted: deletes.linkDeleted, deletePatches: deletes.patches, memo });
 }
 
 /** Resolving a conflict that is not open: a caller bug (or a race another resolution won). */
@@ -132,7 +150,8 @@ export function resolveConflict(spec: SyncSpec, link: LinkState, field: string, 
   const fieldSpec = spec.fields.find((f) => f.name === field);
   if (!open || !fieldSpec) throw new ConflictNotOpenError(link.linkId, field);
   const views: MemberView[] = link.members.map((member) => ({ member, obs: null }));
-  const readings = fieldReadings(views, fieldSpec);
+  const memo = new ReadingMemo();
+  const readings = fieldReadings(views, fieldSpec, memo);
   const before = agreedValue(fieldSpec, link.agreed);
   const after = 'app' in choice ? (open.candidates[choice.app] ?? valueOf(readings.find((r) => r.app === choice.app)?.known ?? null) ?? before) : choice.value;
   const sourceApp = 'app' in choice ? choice.app : null;
@@ -143,5 +162,5 @@ export function resolveConflict(spec: SyncSpec, link: LinkState, field: string, 
     conflict: { field, action: 'close', candidates: open.candidates },
     explanation: { field, before, after, sourceApp, rule: sourceApp ? `manual: resolved for ${sourceApp}` : 'manual: resolved with a given value', timestamps: {} },
   };
-  return assemble(spec, link, views, [decision], now, { flags: [], linkDeleted: false, deletePatches: [] });
+  return assemble(spec, link, views, [decision], now, { flags: [], linkDeleted: false, deletePatches: [], memo });
 }

@@ -53,7 +53,7 @@ export function buildViews(link: LinkState, observations: Observation[]): { view
   const flags: Flag[] = [];
   const views = link.members.map((member) => {
     let obs: Observation | null = null;
-    for (const candidate of observations.filter((o) => belongsTo(o, member))) obs = fresher(obs, candidate);
+    for (const candidate of observations) if (belongsTo(candidate, member)) obs = fresher(obs, candidate);
     if (obs && isOlderVersion(obs.version, member.appVersion)) {
       flags.push({ kind: 'stale', app: member.app, message: `dropped a ${member.app} read older than the version already seen` });
       obs = null;

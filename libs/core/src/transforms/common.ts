@@ -44,8 +44,14 @@ export function plainSpaces(text: string): string {
  * one value) and the ends trimmed.
  */
 export function cleanText(text: string): string {
+  // Most stored values are already clean: printable ASCII with no space at either end is composed, has no no-break
+  // space and nothing to trim, so it is returned as is (one regex test instead of three passes over the text).
+  if (CLEAN_ASCII.test(text)) return text;
   return trimEnds(plainSpaces(text).normalize('NFC'));
 }
+
+/** Printable ASCII, starting and ending with a visible character (inner spaces allowed). */
+const CLEAN_ASCII = /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$/;
 
 /** A raw scalar as text: strings as they are, finite numbers and booleans in their usual spelling, anything else null. */
 export function textOf(raw: unknown): string | null {

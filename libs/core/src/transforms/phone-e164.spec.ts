@@ -50,6 +50,30 @@ describe('phone_e164 reading', () => {
   it.each([[null], [''], ['  ']])('reads the empty value %j as null', (raw) => {
     expect(phone.toCanonical(raw, {})).toEqual({ ok: true, value: null });
   });
+
+  // Outcomes are remembered for the process (keyed by the text before cleaning): a remembered outcome must never
+  // leak across regions, strictness or spellings.
+  it('reads the same text by its own region each time, whichever region read it first', () => {
+    expect(phone.toCanonical('020 7946 0958', { region: 'GB' })).toEqual({ ok: true, value: '+442079460958' });
+    expect(phone.toCanonical('020 7946 0958', {})).toMatchObject({ ok: false });
+    expect(phone.toCanonical('020 7946 0958', { region: 'gb' })).toEqual({ ok: true, value: '+442079460958' });
+    expect(phone.toCanonical('01 23 45 67 88', {})).not.toEqual({ ok: true, value: '+33123456788' });
+    expect(phone.toCanonical('01 23 45 67 88', { region: 'FR' })).toEqual({ ok: true, value: '+33123456788' });
+  });
+
+  it('reads the same text under strict and lax rules each by its own rule, in either order', () => {
+    expect(phone.toCanonical('(555) 123-4568', {})).toEqual({ ok: true, value: '+15551234568' });
+    expect(phone.toCanonical('(555) 123-4568', { strict: true })).toMatchObject({ ok: false });
+    expect(phone.toCanonical('(555) 123-4569', { strict: true })).toMatchObject({ ok: false });
+    expect(phone.toCanonical('(555) 123-4569', {})).toEqual({ ok: true, value: '+15551234569' });
+  });
+
+  it('reads a number and its spellings with spaces or no-break spaces around it alike', () => {
+    for (const raw of [2125550102, '2125550102', ' 2125550102', '\u00A02125550102\u200B', '2125550102 ']) {
+      expect(phone.toCanonical(raw, {})).toEqual({ ok: true, value: '+12125550102' });
+    }
+    expect(phone.toCanonical('\u00A0 \u200B', {})).toEqual({ ok: true, value: null });
+  });
 });
 
 describe('phone_e164 writing', () => {

@@ -12,6 +12,7 @@
  */
 import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import { cleanText, EMPTY, enumOption, enumProblem, isRawEmpty, notObserved, observed, textOf } from './common.js';
+import { BoundedMemo } from './memo.js';
 import type { Transform, TransformOutcome } from './transform.js';
 
 const FORMATS = ['e164', 'national', 'international'] as const;
@@ -21,9 +22,18 @@ type PhoneFormat = (typeof FORMATS)[number];
 function regionOf(options: Record<string, unknown>): CountryCode | undefined {
   const region = options.region ?? 'US';
   if (typeof region !== 'string') return undefined;
+  const known = regions.get(region);
+  if (known !== undefined) return known ?? undefined;
   const upper = region.toUpperCase();
-  return isSupportedCountry(upper) ? upper : undefined;
+  const code = isSupportedCountry(upper) ? upper : null;
+  if (regions.size >= REGION_SPELLINGS) regions.clear();
+  regions.set(region, code);
+  return code ?? undefined;
 }
+
+/** Region option spellings already looked up (a handful per config; bounded all the same). */
+const REGION_SPELLINGS = 1_000;
+const regions = new Map<string, CountryCode | null>();
 
 /**
  * The spellings to try, most specific first. `00` is the international prefix across Europe but not in the US,
@@ -52,25 +62,39 @@ function readPhone(raw: unknown, options: Record<string, unknown>): TransformOut
   if (!region) return notObserved('option region is not a supported region code');
   const text = typeof raw === 'boolean' ? null : textOf(raw);
   if (text === null) return notObserved('not a phone number');
+  // Keyed by the text as the app sent it, before cleaning: cleaning (NFC, trimming) is itself a good part of the cost.
+  const memo = readMemo(region, options.strict === true);
+  const known = memo.get(text);
+  if (known) return known;
+  const outcome = Object.freeze(readPhoneText(text, region, options.strict === true));
+  memo.set(text, outcome);
+  return outcome;
+}
+
+function readPhoneText(text: string, region: CountryCode, strict: boolean): TransformOutcome {
   const cleaned = cleanText(text);
   if (cleaned === '') return EMPTY;
-  const strict = options.strict === true;
-  const key = `${region}\u0000${strict ? 1 : 0}\u0000${cleaned}`;
-  const known = parsed.get(key);
-  if (known) return known;
   const number = parse(cleaned, region, strict);
-  const outcome = number ? observed(canonicalOf(number)) : notObserved(`not a phone number in region ${region}`);
-  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
-  parsed.set(key, Object.freeze(outcome));
-  return outcome;
+  return number ? observed(canonicalOf(number)) : notObserved(`not a phone number in region ${region}`);
 }
 
 /**
  * Parsing is most of the reconciler's time (every linked phone is read on every cycle), and the outcome depends
- * only on the text, region and strictness: remember recent outcomes. Bounded; emptied when full.
+ * only on the text, region and strictness: recent outcomes are remembered for the process, per region and
+ * strictness, each memo at most 2 × PARSE_MEMO_LIMIT entries (see BoundedMemo).
  */
-const PARSE_CACHE_LIMIT = 50_000;
-const parsed = new Map<string, TransformOutcome>();
+const PARSE_MEMO_LIMIT = 32_768;
+const parsed = new Map<string, BoundedMemo<string, TransformOutcome>>();
+
+function readMemo(region: CountryCode, strict: boolean): BoundedMemo<string, TransformOutcome> {
+  const scope = strict ? `${region}!` : region;
+  let memo = parsed.get(scope);
+  if (!memo) {
+    memo = new BoundedMemo(PARSE_MEMO_LIMIT);
+    parsed.set(scope, memo);
+  }
+  return memo;
+}
 
 /**
  * E.164 (with `;ext=`), or the app's national or international format. A number from outside the app's region is
@@ -79,15 +103,15 @@ const parsed = new Map<string, TransformOutcome>();
 function writePhone(canonical: unknown, options: Record<string, unknown>): unknown {
   if (typeof canonical !== 'string') return canonical;
   const key = `${String(options.format ?? '')}\u0000${String(options.region ?? '')}\u0000${options.strict === true ? 1 : 0}\u0000${canonical}`;
-  if (written.has(key)) return written.get(key);
+  const known = written.get(key);
+  if (known !== undefined) return known;
   const raw = formatPhone(canonical, options);
-  if (written.size >= PARSE_CACHE_LIMIT) written.clear();
-  written.set(key, raw);
+  if (raw !== undefined) written.set(key, raw);
   return raw;
 }
 
 /** Remembered write formats, as for reads: the outcome depends only on the value and the options named in the key. */
-const written = new Map<string, unknown>();
+const written = new BoundedMemo<string, unknown>(PARSE_MEMO_LIMIT);
 
 function formatPhone(canonical: string, options: Record<string, unknown>): unknown {
   const number = parsePhoneNumberFromString(canonical, { extract: false });
