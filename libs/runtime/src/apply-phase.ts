@@ -51,16 +51,21 @@ type Item = { kind: 'existing'; linkId: string; obs: Observation[] } | { kind: '
 
 /** Runs reconcile → write-ahead → write → settle over the whole work set, chunk by chunk. */
 export async function applyWork(ctx: ApplyContext, work: WorkSet): Promise<void> {
-  const items: Item[] = [
+  const items: (Item | null)[] = [
     ...[...work.existing].map(([linkId, obs]): Item => ({ kind: 'existing', linkId, obs })),
     ...work.groups.map((group): Item => ({ kind: 'group', group })),
   ];
+  // From here the items are the only holders of the cycle's observations, and each chunk lets its items go as it is
+  // taken, so memory falls as the cycle advances instead of holding the whole first read to the end.
+  work.existing.clear();
+  work.groups.length = 0;
   let done = 0;
   // Two chunks in flight: the next chunk's reconcile and write-ahead overlap this chunk's writes, so rate-limit waits
   // are not idle time. Chunks hold disjoint links, and cursors move only after the last one settled.
   let previous: Promise<number> = Promise.resolve(0);
   for (let i = 0; i < items.length; i += ctx.chunkSize) {
-    const chunk = items.slice(i, i + ctx.chunkSize);
+    const chunk = items.slice(i, i + ctx.chunkSize).filter((it): it is Item => it !== null);
+    items.fill(null, i, i + ctx.chunkSize);
     const current = applyChunk(ctx, work, chunk).then(() => chunk.length);
     current.catch(() => undefined);
     done += await previous;

@@ -63,6 +63,8 @@ async function execute(spec: SyncSpec, env: SyncEnvironment, options: CycleOptio
     const repairIds = mode === 'sync' && !options.records ? await repairable(spec, env, retries, nowMs) : [];
     const work = await pairObservations({ spec, ledger: env.ledger, connectors: env.connectors, tally, repairIds, targeted: options.records !== undefined }, gathered);
     for (const pair of work.unsure) waiting.add(pair);
+    // Everything read now lives in the work set; the per-app maps of the read are not needed again.
+    for (const read of gathered.reads.values()) read.observations.clear();
     options.onProgress?.({ stage: 'match', done: work.existing.size + work.groups.length });
     const held = options.approveRun ? null : await holdMassDeletes(spec, env.ledger, work);
     if (held) {
