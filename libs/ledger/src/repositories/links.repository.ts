@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, IsNull } from 'typeorm';
+import { In, IsNull, MoreThanOrEqual } from 'typeorm';
 import type { AppName, CanonRecord, FieldMeta, LinkState, MemberState } from '@tandem/core';
 import { ConflictEntity } from '../entities/conflict.entity.js';
 import { LinkMemberEntity } from '../entities/link-member.entity.js';
@@ -157,6 +157,19 @@ export class LinksRepository {
         where: { sync, app, externalId: In(externalIds.slice(i, i + 5000)) },
       });
       for (const r of rows) if (r.externalId !== null) out.set(r.externalId, r.linkId);
+    }
+    return out;
+  }
+
+  /** Of these records of one app, those whose member row was saved at or after `since` (a cycle just wrote or read them). */
+  async membersSavedSince(sync: string, app: AppName, externalIds: string[], since: Date): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < externalIds.length; i += 5000) {
+      const rows = await this.ctx.dataSource.manager.find(LinkMemberEntity, {
+        select: { externalId: true },
+        where: { sync, app, externalId: In(externalIds.slice(i, i + 5000)), updatedAt: MoreThanOrEqual(since) },
+      });
+      for (const r of rows) if (r.externalId !== null) out.add(r.externalId);
     }
     return out;
   }
