@@ -1,7 +1,7 @@
 /**
  * The Zendesk connector (`type: zendesk`): Support users.
  * Settings: subdomain | baseUrl, email + token | oauthToken, webhookSecret | webhookSecrets, webhookToleranceMs,
- * jobPollMs, jobTimeoutMs, requestsPerMinute, incrementalPerMinute, pageSize.
+ * jobPollFirstMs, jobPollMs, jobTimeoutMs, requestsPerMinute, incrementalPerMinute, pageSize.
  */
 import { readSettings, type ConnectorFactory, type Settings, type SettingsReader } from '@tandem/connector-sdk';
 import { zendeskBaseUrl } from './zendesk.client.js';
@@ -35,6 +35,7 @@ export function zendeskConnectorOptions(settings: Settings, connection: string):
     auth: auth(read),
     webhookSecrets: read.webhookSecrets(),
     webhookToleranceMs: read.integer('webhookToleranceMs'),
+    jobPollFirstMs: read.integer('jobPollFirstMs'),
     jobPollMs: read.integer('jobPollMs'),
     jobTimeoutMs: read.integer('jobTimeoutMs'),
     requestsPerMinute: read.integer('requestsPerMinute'),

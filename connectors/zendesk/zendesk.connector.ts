@@ -38,7 +38,9 @@ export interface ZendeskConnectorOptions extends HttpConnectorOptions {
   requestsPerMinute?: number;
   /** Incremental export limit. Default 10. */
   incrementalPerMinute?: number;
-  /** Job status poll interval. Default 1000. */
+  /** Wait before the first job status poll; later waits double up to `jobPollMs`. Default 100. */
+  jobPollFirstMs?: number;
+  /** Longest wait between job status polls. Default 1000. */
   jobPollMs?: number;
   /** A job running longer leaves its ops unknown. Default 5 minutes. */
   jobTimeoutMs?: number;
@@ -76,6 +78,7 @@ export class ZendeskConnector implements Connector {
     this.writer = new ZendeskWriter({
       client: this.client,
       clock,
+      jobPollFirstMs: options.jobPollFirstMs ?? 100,
       jobPollMs: options.jobPollMs ?? 1000,
       jobTimeoutMs: options.jobTimeoutMs ?? 5 * 60_000,
     });

@@ -1,5 +1,6 @@
 import type { WriteOp, WriteResult } from '@tandem/connector-sdk';
 import { T0, zendeskKit, type ZdKit } from './zendesk.test-kit.js';
+import { jobPollWaits } from './zendesk.writes.js';
 
 const create = (ref: string, email: string, fields: Record<string, unknown> = {}): WriteOp => ({
   op: 'create',
@@ -51,6 +52,29 @@ describe('ZendeskConnector writes', () => {
     kit.sb.zendesk.setSettings({ jobQueuedMs: 60_000 });
     const [result] = await write([create('a', 'slow@example.test')]);
     expect(result).toEqual({ ref: 'a', status: 'unknown' });
+  });
+
+  it('polls a job soon, then backs off to jobPollMs between polls', async () => {
+    kit = await zendeskKit();
+    const connector = kit.connect({ jobPollFirstMs: 100, jobPollMs: 1000 });
+    kit.sb.zendesk.setSettings({ jobQueuedMs: 8000, jobWorkingMs: 0 });
+    const waits: number[] = [];
+    const sleep = kit.clock.sleep.bind(kit.clock);
+    kit.clock.sleep = (ms: number) => {
+      waits.push(ms);
+      return sleep(ms);
+    };
+    const [result] = await kit.drive(connector.write('users', [create('a', 'slowjob@example.test')]));
+    expect(result?.status).toBe('ok');
+    expect(waits.slice(0, 4)).toEqual([100, 200, 400, 800]);
+    expect(Math.max(...waits)).toBe(1000);
+    expect(kit.sb.zendesk.stats().requests.byRoute['GET /api/v2/job_statuses/:id']).toBe(waits.length);
+  });
+
+  it('never waits longer than jobPollMs, even before the first poll', () => {
+    const take = (waits: Generator<number>, n: number) => Array.from({ length: n }, () => waits.next().value as number);
+    expect(take(jobPollWaits(100, 1000), 7)).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
+    expect(take(jobPollWaits(100, 25), 3)).toEqual([25, 25, 25]);
   });
 
   it('needs a name on create and refuses batches over 100', async () => {

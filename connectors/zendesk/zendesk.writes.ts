@@ -22,7 +22,9 @@ type Upsert = Extract<WriteOp, { op: 'create' | 'update' }>;
 export interface ZendeskWriterOptions {
   client: ZendeskClient;
   clock: Clock;
-  /** Between job status polls. */
+  /** The first wait before polling a job's status; each further wait doubles, up to `jobPollMs`. */
+  jobPollFirstMs: number;
+  /** The longest wait between job status polls. */
   jobPollMs: number;
   /** After this long a job still running leaves its ops unknown. */
   jobTimeoutMs: number;
@@ -116,14 +118,19 @@ export class ZendeskWriter {
     });
   }
 
-  /** Polls the job to its end; null when its status is gone (404) or it outlives the timeout. */
+  /**
+   * Polls the job to its end; null when its status is gone (404) or it outlives the timeout. A small job is usually
+   * done within a few hundred milliseconds, so the first poll comes soon and the waits double from there: a long job
+   * costs a few more status requests, not one every `jobPollFirstMs`.
+   */
   private async awaitJob(id: string, status: string, results: ZdJobResult[] | null): Promise<ZdJobResult[] | null> {
-    const { client, clock, jobPollMs, jobTimeoutMs } = this.options;
+    const { client, clock, jobTimeoutMs } = this.options;
     const deadline = clock.now() + jobTimeoutMs;
+    const waits = jobPollWaits(this.options.jobPollFirstMs, this.options.jobPollMs);
     let state = { status, results };
     while (state.status === 'queued' || state.status === 'working') {
       if (clock.now() >= deadline) return null;
-      await clock.sleep(jobPollMs);
+      await clock.sleep(waits.next().value);
       const next = await client.jobStatus(id);
       if (next === null) return null;
       state = { status: next.status, results: next.results ?? null };
@@ -170,5 +177,14 @@ export class ZendeskWriter {
     } catch (error) {
       results.set(op.ref, writeFailureFor(op.ref, error));
     }
+  }
+}
+
+/** The waits between job status polls: `first`, then doubling, capped at `max` (which also caps `first`). */
+export function* jobPollWaits(first: number, max: number): Generator<number, never> {
+  let wait = Math.max(0, Math.min(first, max));
+  for (;;) {
+    yield wait;
+    wait = Math.min(max, Math.max(1, wait) * 2);
   }
 }

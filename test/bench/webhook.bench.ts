@@ -5,6 +5,7 @@
  * APIs) is the latency. Each person has at most one edit in flight, so every edit is a separate, observable change.
  */
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { AppRecord, Connector } from '@tandem/connector-sdk';
@@ -26,16 +27,24 @@ import { LatencyProbe, percentile, type Tracked } from './webhook-probe.js';
 
 const SECTION = 'webhook latency';
 
-/** Collects the engine's warn/error lines (counted in the note) instead of printing them over the bench output. */
+/**
+ * Collects the engine's warn/error lines (counted in the note) instead of printing them over the bench output. With
+ * TANDEM_BENCH_ENGINE_LOG=<file> every engine line from info up also goes to that file (cycle durations, to attribute
+ * the latency); the count stays warn/error only.
+ */
 function quietLogger(): { logger: ReturnType<typeof createLogger>; problems: () => number } {
   let problems = 0;
+  const logFile = process.env.TANDEM_BENCH_ENGINE_LOG;
+  const file = logFile ? createWriteStream(logFile) : null;
   const stream = new Writable({
     write: (chunk: Buffer, _enc, done) => {
-      problems += chunk.toString('utf8').split('\n').filter((l) => l.trim() !== '').length;
+      const lines = chunk.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+      problems += lines.filter((l) => Number(/"level":(\d+)/.exec(l)?.[1] ?? 50) >= 40).length;
+      file?.write(chunk);
       done();
     },
   });
-  return { logger: createLogger({ destination: stream, level: 'warn' }), problems: () => problems };
+  return { logger: createLogger({ destination: stream, level: file ? 'info' : 'warn' }), problems: () => problems };
 }
 
 async function dropSchemas(schema: string): Promise<void> {

@@ -102,8 +102,12 @@ describe.each(targets)('the engine running the demo on %s', (target) => {
     }, 20_000);
     // Far sooner than the 5-minute schedule: a webhook-triggered cycle did it.
     expect(Date.now() - started).toBeLessThan(20_000);
+    // The apps show the edit once written; the run that wrote it finishes after settling.
+    await waitFor('the webhook run to finish', async () => {
+      const runs = await engine.core.ledger.runs.recent('contacts', 50);
+      return runs.some((r) => r.trigger === 'webhook' && r.status === 'succeeded');
+    }, 10_000);
     const runs = await engine.core.ledger.runs.recent('contacts', 50);
-    expect(runs.some((r) => r.trigger === 'webhook' && r.status === 'succeeded')).toBe(true);
     expect(runs.some((r) => r.trigger === 'schedule')).toBe(false);
   }, 40_000);
 

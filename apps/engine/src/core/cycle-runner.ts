@@ -5,7 +5,7 @@
 import type { Connector } from '@tandem/connector-sdk';
 import type { AppName, SyncSpec } from '@tandem/core';
 import type { Ledger } from '@tandem/ledger';
-import { runCycle, type CycleOptions, type CycleReport, type RuntimeLogger } from '@tandem/runtime';
+import { runCycle, settledEchoes, type CycleOptions, type CycleReport, type EchoQuery, type RuntimeLogger } from '@tandem/runtime';
 import type { EngineMetrics } from '../ops/metrics.js';
 
 export interface LastRun {
@@ -18,6 +18,7 @@ export class CycleRunner {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly running = new Map<string, number>();
   private readonly last = new Map<string, LastRun>();
+  private readonly idleWaiters = new Map<string, (() => void)[]>();
 
   constructor(
     private readonly ledger: Ledger,
@@ -34,8 +35,26 @@ export class CycleRunner {
     return task;
   }
 
+  /** Records a webhook named that hold just what the ledger has (echoes of the engine's writes): no cycle needed. */
+  settledEchoes(spec: SyncSpec, query: EchoQuery): Promise<Set<string>> {
+    return settledEchoes(spec, { ledger: this.ledger, connectors: this.connectorsOf(spec), logger: this.logger }, query);
+  }
+
   isRunning(sync: string): boolean {
     return (this.running.get(sync) ?? 0) > 0;
+  }
+
+  /**
+   * Resolves once no cycle of `sync` runs in this process (at once if none does): work that found the sync busy
+   * here tries again right as the holder ends instead of after a fixed wait.
+   */
+  whenIdle(sync: string): Promise<void> {
+    if (!this.isRunning(sync)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.idleWaiters.get(sync) ?? [];
+      waiters.push(resolve);
+      this.idleWaiters.set(sync, waiters);
+    });
   }
 
   lastRun(sync: string): LastRun | null {
@@ -62,8 +81,7 @@ export class CycleRunner {
     this.running.set(spec.name, (this.running.get(spec.name) ?? 0) + 1);
     try {
       await this.takeOverDeadRuns(spec.name);
-      const connectors = Object.fromEntries(Object.keys(spec.members).map((app) => [app, this.connectors[app]]));
-      const report = await runCycle(spec, { ledger: this.ledger, connectors, logger: this.logger }, options);
+      const report = await runCycle(spec, { ledger: this.ledger, connectors: this.connectorsOf(spec), logger: this.logger }, options);
       this.record(report, trigger);
       return report;
     } catch (error) {
@@ -72,7 +90,18 @@ export class CycleRunner {
       throw error;
     } finally {
       this.running.set(spec.name, (this.running.get(spec.name) ?? 1) - 1);
+      if (!this.isRunning(spec.name)) this.wakeIdleWaiters(spec.name);
     }
+  }
+
+  private connectorsOf(spec: SyncSpec): Record<AppName, Connector> {
+    return Object.fromEntries(Object.keys(spec.members).map((app) => [app, this.connectors[app]])) as Record<AppName, Connector>;
+  }
+
+  private wakeIdleWaiters(sync: string): void {
+    const waiters = this.idleWaiters.get(sync) ?? [];
+    this.idleWaiters.delete(sync);
+    for (const wake of waiters) wake();
   }
 
   /**

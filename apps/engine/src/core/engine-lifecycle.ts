@@ -14,7 +14,8 @@ export class EngineLifecycle implements BeforeApplicationShutdown, OnApplication
     const { logger, timing } = this.core;
     const started = Date.now();
     logger.info({ signal }, 'engine stopping');
-    await this.core.queue.stop(timing.shutdownTimeoutMs).catch((error: unknown) => logger.warn({ err: error }, 'job queue stop failed'));
+    await this.core.drain.stop(timing.shutdownTimeoutMs);
+    await this.core.queue.stop(Math.max(0, timing.shutdownTimeoutMs - (Date.now() - started))).catch((error: unknown) => logger.warn({ err: error }, 'job queue stop failed'));
     const left = Math.max(0, timing.shutdownTimeoutMs - (Date.now() - started));
     if (!(await this.core.runner.idle(left))) {
       logger.warn({}, 'a cycle is still running at shutdown; abandoned, another process takes it over');

@@ -2,17 +2,20 @@
  * Processing stored webhook events, one connection at a time per cluster: events are coalesced per record over the
  * sync's debounce (a half-typed value is not mirrored), then one targeted cycle per sync fetches those records and
  * reconciles them. Events are marked processed only after their cycle ran, so nothing is lost to a busy sync, a
- * crash or a restart: the sweep hands unprocessed events to a worker again.
+ * crash or a restart: the sweep hands unprocessed events to a worker again. A process draining a connection times
+ * its next pass itself (drain-wakeups.ts): when the next record's window closes, and the moment a cycle of this
+ * process that kept the sync busy ends.
  */
 import type { ChangeHint } from '@tandem/connector-sdk';
 import type { SyncSpec } from '@tandem/core';
 import type { Ledger, WebhookEventRow } from '@tandem/ledger';
-import type { RecordRef, RuntimeLogger } from '@tandem/runtime';
+import type { RuntimeLogger } from '@tandem/runtime';
 import type { CycleRunner } from '../core/cycle-runner.js';
 import type { EngineTiming } from '../core/engine-options.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { EngineMetrics } from '../ops/metrics.js';
-import { HINTS_HEADER } from './webhook-intake.js';
+import { DrainWakeups } from './drain-wakeups.js';
+import { hintsOf, idsOf, uniqueHints, uniqueRecords } from './webhook-hints.js';
 
 export interface DrainJob {
   connection: string;
@@ -29,9 +32,9 @@ function drainLock(connection: string): string {
 
 export interface DrainDeps {
   ledger: Ledger;
-  runner: CycleRunner;
-  queue: JobQueue;
-  metrics: EngineMetrics;
+  runner: Pick<CycleRunner, 'run' | 'isRunning' | 'whenIdle' | 'settledEchoes'>;
+  queue: Pick<JobQueue, 'send' | 'work'>;
+  metrics: Pick<EngineMetrics, 'webhookHandled'>;
   logger: RuntimeLogger;
   timing: EngineTiming;
   specs(): SyncSpec[];
@@ -52,23 +55,54 @@ interface SyncWork {
   waitUntil: number | null;
 }
 
+/** What a pass leaves: when to look again (ms from now, null: nothing waits) and the syncs another cycle held. */
+interface PassOutcome {
+  againMs: number | null;
+  busy: string[];
+}
+
 const BATCH = 500;
+/** First retry of a drain whose sync is held by another process; doubles up to `busyRetryMs`. */
+const BUSY_FIRST_RETRY_MS = 250;
+/**
+ * An event is checked for being an echo only if its record's ledger member was saved at most this long before the
+ * event arrived (an app echoes a write within seconds); other events go to the cycle without an extra fetch.
+ */
+const ECHO_WINDOW_MS = 10_000;
 
 export class WebhookDrain {
   private readonly now: () => number;
+  private readonly wakeups: DrainWakeups;
+  /** Connections whose worker runs in this process: their passes are timed here, not by queue polling. */
+  private readonly local = new Set<string>();
+  /** Passes running in this process, per connection; `again` asks for one more pass once it ends. */
+  private readonly passes = new Map<string, { again: boolean; done: Promise<void> }>();
+  /** Consecutive passes that found a sync held by another process, per connection (the retry backs off). */
+  private readonly busyStreak = new Map<string, number>();
+  private stopped = false;
+  /** The last second slot this process queued a job for, per connection. */
+  private readonly sentSlots = new Map<string, number>();
 
   constructor(private readonly deps: DrainDeps) {
     this.now = deps.now ?? Date.now;
+    this.wakeups = new DrainWakeups((connection) => this.runLocally(connection), this.now);
   }
 
-  /** Asks a worker to process `connection`'s events after `delayMs` (one request per connection per second). */
+  /**
+   * Asks for a pass over `connection`'s events after `delayMs`: a queued job (one per connection per second: the
+   * durable path, any process), and a timer here when this process drains the connection.
+   */
   async request(connection: string, delayMs: number, dedup = true): Promise<void> {
+    if (this.local.has(connection)) this.wakeups.wake(connection, delayMs);
     const slot = Math.floor(this.now() / 1000);
+    // The queue drops a second job with the same key anyway; not asking it again spares a query per event.
+    if (dedup && this.sentSlots.get(connection) === slot) return;
     await this.deps.queue.send<DrainJob>(
       webhookQueue(connection),
       { connection },
       { startAfterMs: delayMs, ...(dedup ? { key: `${connection}@${slot}` } : {}) },
     );
+    if (dedup) this.sentSlots.set(connection, slot);
   }
 
   /** The longest debounce of the syncs a connection is a member of: how long a new event waits before its cycle. */
@@ -79,7 +113,24 @@ export class WebhookDrain {
   async startWorkers(connections: string[]): Promise<void> {
     for (const connection of connections) {
       await this.deps.queue.work<DrainJob>(webhookQueue(connection), (job) => this.drain(job.connection));
+      this.local.add(connection);
     }
+  }
+
+  /** No new passes here; waits (up to `timeoutMs`) for those running. The sweep of the next process does what is left. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopped = true;
+    this.wakeups.stop();
+    const running = [...this.passes.values()].map((p) => p.done);
+    if (running.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(running),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Hands every connection with unprocessed events to a worker (after a restart, or a job lost with its process). */
@@ -88,19 +139,71 @@ export class WebhookDrain {
     for (const connection of new Set(rows.map((r) => r.connection))) await this.request(connection, 0);
   }
 
-  /** One pass over a connection's unprocessed events; another process draining it makes this pass come back later. */
+  /**
+   * Passes over a connection's unprocessed events. A pass already running in this process is asked for one more
+   * pass instead (it may have listed the events before the newest arrived); another process draining the connection
+   * makes this come back later.
+   */
   async drain(connection: string): Promise<void> {
-    const attempt = await this.deps.ledger.locks.trySyncLock(drainLock(connection), () => this.drainLocked(connection));
-    const again = attempt ? attempt.value : this.deps.timing.busyRetryMs;
-    if (again !== null) await this.request(connection, again, false);
+    if (this.stopped) return;
+    const running = this.passes.get(connection);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    let finish: () => void = () => undefined;
+    const pass = { again: false, done: new Promise<void>((resolve) => (finish = resolve)) };
+    this.passes.set(connection, pass);
+    let outcome: PassOutcome | null;
+    try {
+      do {
+        pass.again = false;
+        const attempt = await this.deps.ledger.locks.trySyncLock(drainLock(connection), () => this.drainLocked(connection));
+        outcome = attempt ? attempt.value : null;
+      } while (pass.again && outcome !== null);
+    } finally {
+      this.passes.delete(connection);
+      finish();
+    }
+    await this.followUp(connection, outcome);
   }
 
-  /** Returns when to look again (ms from now), or null when nothing is left waiting. */
-  private async drainLocked(connection: string): Promise<number | null> {
+  /** Schedules the next pass: when a waiting record's window closes, and as soon as a busy sync is free. */
+  private async followUp(connection: string, outcome: PassOutcome | null): Promise<void> {
+    if (outcome === null) return this.later(connection, this.deps.timing.busyRetryMs);
+    if (outcome.againMs !== null) await this.later(connection, outcome.againMs);
+    const local = this.local.has(connection);
+    const here = outcome.busy.filter((sync) => this.deps.runner.isRunning(sync));
+    const elsewhere = outcome.busy.filter((sync) => !here.includes(sync));
+    // Held by a cycle of this process: one more pass the moment it ends.
+    if (local) for (const sync of here) void this.deps.runner.whenIdle(sync).then(() => this.wakeups.wake(connection, 0));
+    if (elsewhere.length === 0) this.busyStreak.delete(connection);
+    if (elsewhere.length === 0 && (here.length === 0 || local)) return;
+    // Held by another process (its end is not signalled here): soon, then less often while it stays busy.
+    const streak = this.busyStreak.get(connection) ?? 0;
+    this.busyStreak.set(connection, streak + 1);
+    await this.later(connection, Math.min(this.deps.timing.busyRetryMs, BUSY_FIRST_RETRY_MS * 2 ** streak));
+  }
+
+  /** The next pass: a timer when this process drains the connection, else a queued job. */
+  private async later(connection: string, delayMs: number): Promise<void> {
+    if (this.local.has(connection)) this.wakeups.wake(connection, delayMs);
+    else await this.deps.queue.send<DrainJob>(webhookQueue(connection), { connection }, { startAfterMs: delayMs });
+  }
+
+  private runLocally(connection: string): void {
+    this.drain(connection).catch((error: unknown) => {
+      // The events stay unprocessed; the sweep hands them to a worker again.
+      this.deps.logger.warn({ connection, err: error }, 'webhook drain pass failed');
+    });
+  }
+
+  private async drainLocked(connection: string): Promise<PassOutcome> {
     const events = await this.deps.ledger.webhookEvents.listUnprocessed({ connection, limit: BATCH });
-    if (events.length === 0) return null;
+    if (events.length === 0) return { againMs: null, busy: [] };
     const pending = events.flatMap((event) => hintsOf(event).map((hint) => ({ event, hint })));
     const blocked = new Set<string>();
+    const busy: string[] = [];
     let again: number | null = null;
     for (const spec of this.deps.specs()) {
       const member = spec.members[connection];
@@ -114,13 +217,14 @@ export class WebhookDrain {
       for (const p of mine) if (!work.ready.includes(p)) blocked.add(p.event.id);
       if (work.waitUntil !== null) again = minDelay(again, work.waitUntil - this.now());
       if (work.ready.length === 0) continue;
-      if (!(await this.runTargeted(connection, spec, work.ready))) {
-        for (const p of work.ready) blocked.add(p.event.id);
-        again = minDelay(again, this.deps.timing.busyRetryMs);
+      const ready = await this.withoutEchoes(connection, spec, work.ready);
+      if (ready.length > 0 && !(await this.runTargeted(connection, spec, ready))) {
+        for (const p of ready) blocked.add(p.event.id);
+        busy.push(spec.name);
       }
     }
     await this.markDone(connection, events, blocked);
-    return again ?? (events.length === BATCH ? 0 : null);
+    return { againMs: again ?? (events.length === BATCH && busy.length === 0 ? 0 : null), busy };
   }
 
   /** Splits a sync's hints into those whose record has been quiet for the debounce, and the time the rest will be. */
@@ -135,6 +239,24 @@ export class WebhookDrain {
     const ready = hints.filter((p) => quietAt(p) <= now);
     const waiting = hints.filter((p) => quietAt(p) > now).map(quietAt);
     return { spec, ready, waitUntil: waiting.length > 0 ? Math.min(...waiting) : null };
+  }
+
+  /**
+   * Drops the `changed` hints of records that hold what the ledger has (the apps' echoes of the engine's own writes):
+   * checked without the sync lock, so echoes no longer queue behind, or hold up, the cycles of real edits.
+   */
+  private async withoutEchoes(connection: string, spec: SyncSpec, ready: PendingHint[]): Promise<PendingHint[]> {
+    const changed = ready.filter((p) => p.hint.kind === 'changed');
+    if (changed.length === 0) return ready;
+    const savedSince = Math.min(...changed.map((p) => p.event.receivedAt.getTime())) - ECHO_WINDOW_MS;
+    let echoes: Set<string>;
+    try {
+      echoes = await this.deps.runner.settledEchoes(spec, { app: connection, ids: changed.map((p) => p.hint.id), savedSince });
+    } catch (error) {
+      this.deps.logger.warn({ sync: spec.name, connection, err: error }, 'echo check failed; the cycle looks at every record');
+      return ready;
+    }
+    return echoes.size === 0 ? ready : ready.filter((p) => p.hint.kind !== 'changed' || !echoes.has(p.hint.id));
   }
 
   /** Runs the sync's targeted cycle; false when the sync was busy (the events wait for the next pass). */
@@ -152,57 +274,12 @@ export class WebhookDrain {
   }
 
   private async markDone(connection: string, events: WebhookEventRow[], blocked: Set<string>): Promise<void> {
+    const done = events.filter((event) => !blocked.has(event.id));
+    if (done.length === 0) return;
+    await this.deps.ledger.webhookEvents.markProcessedMany(done.map((event) => event.id));
     const now = this.now();
-    for (const event of events) {
-      if (blocked.has(event.id)) continue;
-      await this.deps.ledger.webhookEvents.markProcessed(event.id);
-      this.deps.metrics.webhookHandled(connection, event.receivedAt, now);
-    }
+    for (const event of done) this.deps.metrics.webhookHandled(connection, event.receivedAt, now);
   }
-}
-
-/** The hints stored at receipt; an event without them (erased, or malformed) yields none. */
-export function hintsOf(event: WebhookEventRow): ChangeHint[] {
-  const raw = event.headers[HINTS_HEADER];
-  if (raw === undefined) return [];
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? (parsed as ChangeHint[]) : [];
-  } catch {
-    return [];
-  }
-}
-
-/** The record ids a hint is about (a rekey or merge concerns both records). */
-function idsOf(hint: ChangeHint): string[] {
-  if (hint.kind === 'rekeyed') return [hint.id, hint.newId];
-  if (hint.kind === 'merged') return [hint.id, hint.intoId];
-  return [hint.id];
-}
-
-/** The records to fetch: what changed, and where a rekey or merge now lives. A deleted record cannot be fetched. */
-export function uniqueRecords(app: string, hints: ChangeHint[]): RecordRef[] {
-  const ids = new Set<string>();
-  for (const hint of hints) {
-    if (hint.kind === 'changed') ids.add(hint.id);
-    if (hint.kind === 'rekeyed') ids.add(hint.newId);
-    if (hint.kind === 'merged') ids.add(hint.intoId);
-  }
-  return [...ids].map((id) => ({ app, id }));
-}
-
-/** One hint per distinct change; `changed` hints add nothing beyond the fetch, the others are kept in order. */
-export function uniqueHints(hints: ChangeHint[]): ChangeHint[] {
-  const seen = new Set<string>();
-  const out: ChangeHint[] = [];
-  for (const hint of hints) {
-    if (hint.kind === 'changed') continue;
-    const key = JSON.stringify([hint.kind, hint.object, hint.id, 'newId' in hint ? hint.newId : '', 'intoId' in hint ? hint.intoId : '']);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(hint);
-  }
-  return out;
 }
 
 function minDelay(current: number | null, delay: number): number {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ChangeHint } from '@tandem/connector-sdk';
-import { uniqueHints, uniqueRecords } from './webhook-drain.js';
+import { uniqueHints, uniqueRecords } from './webhook-hints.js';
 import { providerEventId } from './webhook-intake.js';
 
 const changed = (id: string, eventId?: string): ChangeHint => ({ kind: 'changed', object: 'contacts', id, ...(eventId ? { eventId } : {}) });

@@ -167,6 +167,25 @@ export class LinksRepository {
     return out;
   }
 
+  /** Of these records of one app, those whose member row was saved at or after `since` (a cycle just wrote or read them). */
+  async membersSavedSince(sync: string, app: AppName, externalIds: string[], since: Date): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < externalIds.length; i += 10_000) {
+      const rows: { external_id: string }[] = await this.ctx.dataSource.manager
+        .createQueryBuilder(LinkMemberEntity, 'm')
+        .select('m.external_id', 'external_id')
+        .where('m.sync = :sync AND m.app = :app AND m.updated_at >= :since AND m.external_id = ANY(:ids)', {
+          sync,
+          app,
+          since,
+          ids: externalIds.slice(i, i + 10_000),
+        })
+        .getRawMany();
+      for (const r of rows) out.add(r.external_id);
+    }
+    return out;
+  }
+
   /**
    * Links of live members holding this normalised key (several links mean a duplicate, never merged silently).
    * `includeDeleted` also returns deleted links and members (erasure must find people deleted earlier too).

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { WebhookEventEntity } from '../entities/webhook-event.entity.js';
 import type { LedgerContext } from '../context.js';
 
@@ -58,6 +58,13 @@ export class WebhookEventsRepository {
   /** Marks an event handled; `error` (no personal data) records why handling failed. */
   async markProcessed(id: string, error: string | null = null): Promise<void> {
     await this.ctx.dataSource.manager.update(WebhookEventEntity, { id }, { processedAt: this.ctx.now(), error });
+  }
+
+  /** Marks several events handled in one statement (a drain pass settles hundreds at a time). */
+  async markProcessedMany(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 1000) {
+      await this.ctx.dataSource.manager.update(WebhookEventEntity, { id: In(ids.slice(i, i + 1000)) }, { processedAt: this.ctx.now(), error: null });
+    }
   }
 
   /** Events not processed yet, oldest first. */
