@@ -113,6 +113,27 @@ describe('HttpClient retries', () => {
     expect(events.some((e) => e.kind === 'queued' && e.waitMs >= 9_900)).toBe(true);
   });
 
+  it('waits only until its own oldest request leaves the rolling window when it spent the budget itself', async () => {
+    const { clock, slept } = virtualClock();
+    const events: RateLimitWaitEvent[] = [];
+    const spent = { 'x-hubspot-ratelimit-remaining': '0', 'x-hubspot-ratelimit-interval-milliseconds': '10000' };
+    const { client, hits } = await setup([json(200, {}), json(200, {}, spent), json(200, {})], {
+      clock,
+      rateLimit: { requests: 2, windowMs: 10_000 },
+      onRateLimitWait: (e) => events.push(e),
+    });
+    await client.request({ method: 'GET', url: '/a' });
+    await clock.sleep(3_000);
+    await client.request({ method: 'GET', url: '/b' });
+    await client.request({ method: 'GET', url: '/c' });
+    expect(hits).toHaveLength(3);
+    // The first request left the window 7 s after the second: not the header's full 10 s.
+    const waited = slept.slice(1).reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThanOrEqual(6_900);
+    expect(waited).toBeLessThan(8_000);
+    expect(events.find((e) => e.kind === 'paused')).toMatchObject({ reason: 'quota-headers' });
+  });
+
   it('does not retry a 400 and reports it as a rejected request', async () => {
     const { client, hits } = await setup([json(400, { message: 'bad filter' }), json(200, {})]);
     await expect(client.request({ method: 'GET', url: '/search' })).rejects.toBeInstanceOf(RequestError);

@@ -227,8 +227,14 @@ export class HttpClient {
   }
 
   private notePause(status: number, headers: Record<string, string>): void {
-    const hint = pauseFromResponse(status, headers, this.clock.now(), this.limiter.windowMs);
-    if (hint && hint.ms > 0) this.pauseFor(hint.ms, hint.reason);
+    const now = this.clock.now();
+    const hint = pauseFromResponse(status, headers, now, this.limiter.windowMs);
+    if (!hint || hint.ms <= 0) return;
+    // "Remaining 0" on a success says the rolling window is spent, not when a slot frees; if our own requests spent it
+    // (the limiter's log is full), the log knows when the oldest one leaves the window. A 429 keeps its full pause.
+    const own = hint.reason === 'quota-headers' && status < 400 ? this.limiter.msUntilOwnSlot(now) : undefined;
+    const ms = own === undefined ? hint.ms : Math.min(hint.ms, own);
+    if (ms > 0) this.pauseFor(ms, hint.reason);
   }
 
   private pauseFor(ms: number, reason: 'retry-after' | 'quota-headers' | 'backoff'): void {

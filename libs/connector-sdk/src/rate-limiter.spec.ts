@@ -31,6 +31,21 @@ describe('RateLimiter', () => {
     expect(releases[100].waitedMs).toBe(10_000);
   });
 
+  it('counts an answered request from its answer, so its slot frees a window after the app may have counted it', async () => {
+    const clock = new ManualClock(0);
+    const limiter = new RateLimiter({ requests: 1, windowMs: 1_000, clock });
+    const { grantedAt, releases } = startMany(limiter, clock, 2);
+    await clock.advance(0);
+    expect(grantedAt[0]).toBe(0);
+    await clock.advance(300);
+    releases[0]();
+    expect(limiter.msUntilOwnSlot(clock.now())).toBe(1_000);
+    await clock.advance(999);
+    expect(grantedAt[1]).toBeUndefined();
+    await clock.advance(1);
+    expect(grantedAt[1]).toBe(1_300);
+  });
+
   it('never grants more than the limit within any window, over a long burst', async () => {
     const clock = new ManualClock(0);
     const limiter = new RateLimiter({ requests: 5, windowMs: 1_000, clock });

@@ -22,8 +22,9 @@ interface Waiter {
 }
 
 /**
- * Per-connection limiter: a sliding-window log of grant times (at most `limit` entries), a concurrency cap, and a
- * pause shared by every request of the connection (set when the app says "wait", e.g. a 429 with Retry-After).
+ * Per-connection limiter: a sliding-window log of request times (each from its grant, then from its answer), a
+ * concurrency cap, and a pause shared by every request of the connection (set when the app says "wait", e.g. a 429
+ * with Retry-After).
  * Waiters are served first come, first served so a burst cannot starve an earlier caller.
  */
 export class RateLimiter {
@@ -72,6 +73,17 @@ export class RateLimiter {
     if (epochMs > this.pausedUntilMs) this.pausedUntilMs = epochMs;
   }
 
+  /**
+   * When this limiter's own log says a window slot frees (ms from `now`), or undefined when the log is not full: the
+   * log is full exactly when this connection itself spent the window's quota, and then its oldest counted grant tells
+   * when the rolling window lets the next request through.
+   */
+  msUntilOwnSlot(now: number): number | undefined {
+    while (this.grants.length > 0 && (this.grants[0] as number) + this.windowMs <= now) this.grants.shift();
+    if (!Number.isFinite(this.limit) || this.grants.length < this.limit) return undefined;
+    return Math.max(0, (this.grants[this.grants.length - this.limit] as number) + this.windowMs - now);
+  }
+
   get pausedUntil(): number {
     return this.pausedUntilMs;
   }
@@ -93,9 +105,10 @@ export class RateLimiter {
         return;
       }
       const waiter = this.waiters.shift() as Waiter;
-      if (Number.isFinite(this.limit)) this.grants.push(now);
+      const counted = Number.isFinite(this.limit);
+      if (counted) this.grants.push(now);
       this.inFlight++;
-      waiter.resolve(this.releaser(waiter.immediate ? 0 : Math.max(0, now - waiter.enqueuedAt)));
+      waiter.resolve(this.releaser(waiter.immediate ? 0 : Math.max(0, now - waiter.enqueuedAt), counted ? now : null));
     }
   }
 
@@ -110,6 +123,10 @@ export class RateLimiter {
     return wait;
   }
 
+  private recount(grantedAt: number, answeredAt: number): void {
+    moveGrant(this.grants, grantedAt, answeredAt);
+  }
+
   private wakeAfter(ms: number): void {
     if (this.timerArmed) return;
     this.timerArmed = true;
@@ -119,16 +136,31 @@ export class RateLimiter {
     });
   }
 
-  private releaser(waitedMs: number): Release {
+  /**
+   * The app counted the request at some moment between its grant and its answer, so once answered it counts from the
+   * answer: its window slot frees a full window after that, never before the app's own count lets go of it.
+   */
+  private releaser(waitedMs: number, grantedAt: number | null): Release {
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
+      if (grantedAt !== null) this.recount(grantedAt, this.clock.now());
       this.inFlight--;
       this.pump();
     };
     return Object.assign(release, { waitedMs });
   }
+}
+
+/** Moves one grant of the (sorted) log from `from` to the later time `to`, keeping the log sorted. */
+function moveGrant(grants: number[], from: number, to: number): void {
+  const at = grants.indexOf(from);
+  if (at < 0 || to <= from) return;
+  grants.splice(at, 1);
+  let i = grants.length;
+  while (i > 0 && (grants[i - 1] as number) > to) i -= 1;
+  grants.splice(i, 0, to);
 }
 
 function scaled(quota: number | undefined, share: number): number {

@@ -60,21 +60,26 @@ export async function applyWork(ctx: ApplyContext, work: WorkSet): Promise<void>
   work.existing.clear();
   work.groups.length = 0;
   let done = 0;
-  // Two chunks in flight: the next chunk's reconcile and write-ahead overlap this chunk's writes, so rate-limit waits
-  // are not idle time. Chunks hold disjoint links, and cursors move only after the last one settled.
-  let previous: Promise<number> = Promise.resolve(0);
+  // Several chunks in flight: later chunks' reconcile and write-ahead overlap earlier chunks' writes and ledger round
+  // trips, so neither rate-limit waits nor app latency are idle time. Chunks hold disjoint links; they are awaited in
+  // order (the first failure surfaces first), and cursors move only after the last one settled.
+  const inFlight: Promise<number>[] = [];
   for (let i = 0; i < items.length; i += ctx.chunkSize) {
     const chunk = items.slice(i, i + ctx.chunkSize).filter((it): it is Item => it !== null);
     items.fill(null, i, i + ctx.chunkSize);
     const current = applyChunk(ctx, work, chunk).then(() => chunk.length);
     current.catch(() => undefined);
-    done += await previous;
+    inFlight.push(current);
+    if (inFlight.length < CHUNKS_IN_FLIGHT) continue;
+    done += await (inFlight.shift() as Promise<number>);
     ctx.onProgress?.({ stage: 'reconcile', done, total: items.length });
-    previous = current;
   }
-  done += await previous;
+  for (const pending of inFlight) done += await pending;
   ctx.onProgress?.({ stage: 'reconcile', done, total: items.length });
 }
+
+/** Chunks worked on at once (each is at most `chunkSize` links). */
+const CHUNKS_IN_FLIGHT = 3;
 
 function newMember(app: AppName, externalId: string): MemberState {
   return { app, externalId, shadow: null, appVersion: null, ackedVersion: 0, pending: [] };

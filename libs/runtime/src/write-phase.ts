@@ -28,13 +28,24 @@ export async function writeToApp(
   writes: OutgoingWrite[],
 ): Promise<WriteOutcome[]> {
   const maxBatch = Math.max(1, connector.capabilities().maxBatch);
-  const outcomes: WriteOutcome[] = [];
-  for (let i = 0; i < writes.length; i += maxBatch) {
-    const batch = writes.slice(i, i + maxBatch);
-    outcomes.push(...(await writeBatch(app, object, connector, batch)));
-  }
-  return outcomes;
+  const batches: OutgoingWrite[][] = [];
+  for (let i = 0; i < writes.length; i += maxBatch) batches.push(writes.slice(i, i + maxBatch));
+  // A few batches in flight: each waits on the app's answer (and a Zendesk job), and the connector's own rate limiter
+  // decides when each may go, so the quota is spent as fast as it allows. Batches hold different links' records.
+  const outcomes: WriteOutcome[][] = new Array(batches.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < batches.length) {
+      const k = next++;
+      outcomes[k] = await writeBatch(app, object, connector, batches[k] as OutgoingWrite[]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, batches.length) }, lane));
+  return outcomes.flat();
 }
+
+/** Batches of one app written at the same time within a chunk. */
+const BATCHES_IN_FLIGHT = 4;
 
 async function writeBatch(app: AppName, object: string, connector: Connector, batch: OutgoingWrite[]): Promise<WriteOutcome[]> {
   let results: WriteResult[];

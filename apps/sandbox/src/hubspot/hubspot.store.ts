@@ -40,12 +40,16 @@ export class HubspotStore {
    * scanning every record (seeding and batch upserts at 100k records were quadratic). Entries are checked on use.
    */
   private readonly byEmail: Record<HsObjectType, Map<string, Set<string>>> = { contacts: new Map(), companies: new Map() };
+  /** Records in id order as created (removed ones are skipped when read): list pages start by binary search. */
+  private readonly ordered: Record<HsObjectType, HsRecord[]> = { contacts: [], companies: [] };
 
   clear(): void {
     this.records.contacts.clear();
     this.records.companies.clear();
     this.byEmail.contacts.clear();
     this.byEmail.companies.clear();
+    this.ordered.contacts.length = 0;
+    this.ordered.companies.length = 0;
     this.blocklist.clear();
     this.nextId = { ...FIRST_ID };
   }
@@ -81,10 +85,19 @@ export class HubspotStore {
 
   /** Up to `limit` records from id `after` on (in id order), without copying the whole store per page. */
   page(objectType: HsObjectType, after: number, limit: number, keep: (rec: HsRecord) => boolean): HsRecord[] {
+    const ordered = this.ordered[objectType];
+    let lo = 0;
+    let hi = ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Number((ordered[mid] as HsRecord).id) < after) lo = mid + 1;
+      else hi = mid;
+    }
+    const live = this.records[objectType];
     const out: HsRecord[] = [];
-    for (const rec of this.records[objectType].values()) {
-      if (out.length >= limit) break;
-      if (Number(rec.id) >= after && keep(rec)) out.push(rec);
+    for (let i = lo; i < ordered.length && out.length < limit; i += 1) {
+      const rec = ordered[i] as HsRecord;
+      if (live.get(rec.id) === rec && keep(rec)) out.push(rec);
     }
     return out;
   }
@@ -93,6 +106,7 @@ export class HubspotStore {
     const id = String(this.nextId[objectType]++);
     const rec: HsRecord = { id, objectType, properties: {}, history: {}, createdAt: now, updatedAt: now, archived: false, index: [] };
     this.records[objectType].set(id, rec);
+    this.ordered[objectType].push(rec);
     const iso = new Date(now).toISOString();
     this.apply(rec, { ...values, hs_object_id: id, createdate: iso }, now, source);
     this.touch(rec, now, lagMs);

@@ -19,10 +19,11 @@ const cursorOf = (id: number) => Buffer.from(`id:${id}`).toString('base64url');
 const idOfCursor = (cursor: string) => Number(Buffer.from(cursor, 'base64url').toString('utf8').replace(/^id:/, '')) || 0;
 
 /** Cursor pagination (`page[size]` ≤ 100, `page[after]`), or offset pagination when page[size] is absent. */
-export function paginate(sim: ZendeskSimulator, req: SimRequest, rows: ZdUser[], key: string, path: string): Reply {
+export function paginate(sim: ZendeskSimulator, req: SimRequest, keep: (u: ZdUser) => boolean, key: string, path: string): Reply {
   const base = baseUrl(req);
   const sizeRaw = req.query.get('page[size]');
   if (sizeRaw === null) {
+    const rows = sim.store.sorted(keep);
     const perPage = Math.min(Number(req.query.get('per_page') ?? 100) || 100, 100);
     const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
     const slice = rows.slice((page - 1) * perPage, page * perPage);
@@ -34,7 +35,7 @@ export function paginate(sim: ZendeskSimulator, req: SimRequest, rows: ZdUser[],
   if (!Number.isInteger(size) || size < 1 || size > sim.settings.pageSizeMax) zdFail(400, 'InvalidPaginationParameter', `page[size] must be between 1 and ${sim.settings.pageSizeMax}`);
   const after = req.query.get('page[after]');
   const from = after ? idOfCursor(after) : 0;
-  const rest = rows.filter((u) => u.id > from);
+  const rest = sim.store.after(from, keep, size + 1);
   const page = rest.slice(0, size);
   const hasMore = rest.length > size;
   const last = page.at(-1);
@@ -48,8 +49,7 @@ export function paginate(sim: ZendeskSimulator, req: SimRequest, rows: ZdUser[],
 
 function listUsers(sim: ZendeskSimulator, req: SimRequest): Reply {
   const roles = [...req.query.getAll('role'), ...req.query.getAll('role[]')];
-  const rows = sim.store.sorted((u) => u.deletion === 'none' && (roles.length === 0 || roles.includes(u.role)));
-  return paginate(sim, req, rows, 'users', '/api/v2/users');
+  return paginate(sim, req, (u) => u.deletion === 'none' && (roles.length === 0 || roles.includes(u.role)), 'users', '/api/v2/users');
 }
 
 /** `query=email:x@y` or free text over name/email/phone; `external_id=` exact (case-insensitive). */
@@ -131,7 +131,7 @@ export function registerUserRoutes(router: Router, sim: ZendeskSimulator): void 
     .add('PUT', '/api/v2/users/:id', (req) => withUser(sim, req, (u) => json(200, render(req, updateUser(sim, u, body(req).user)))))
     .add('PUT', '/api/v2/users/:id/merge', (req) => merge(sim, req))
     .add('DELETE', '/api/v2/users/:id', (req) => withUser(sim, req, (u) => json(200, render(req, softDelete(sim, u)))))
-    .add('GET', '/api/v2/deleted_users', (req) => paginate(sim, req, sim.store.sorted((u) => u.deletion !== 'none'), 'deleted_users', '/api/v2/deleted_users'))
+    .add('GET', '/api/v2/deleted_users', (req) => paginate(sim, req, (u) => u.deletion !== 'none', 'deleted_users', '/api/v2/deleted_users'))
     .add('GET', '/api/v2/deleted_users/:id', (req) => {
       const u = sim.store.users.get(Number(req.params.id));
       return u && u.deletion !== 'none' ? json(200, { deleted_user: renderUser(u, baseUrl(req)) }) : sim.notFoundRecord();

@@ -34,9 +34,12 @@ export class ZendeskStore {
   private nextId = 360_001;
   /** Ids of the users that hold (or held) each email, so lookups by email do not scan every user; checked on use. */
   private readonly emails = new Map<string, Set<number>>();
+  /** Users in id order (ids only grow and users are never removed, only scrubbed): cursor pages start by binary search. */
+  private readonly ordered: ZdUser[] = [];
 
   clear(): void {
     this.users.clear();
+    this.ordered.length = 0;
     this.emails.clear();
     this.nextId = 360_001;
   }
@@ -65,6 +68,7 @@ export class ZendeskStore {
       ...fields,
     };
     this.users.set(user.id, user);
+    this.ordered.push(user);
     this.emailChanged(user, null);
     return user;
   }
@@ -96,8 +100,24 @@ export class ZendeskStore {
   }
 
   sorted(filter: (u: ZdUser) => boolean): ZdUser[] {
-    // Ids only grow and a user is stored once, so the map's insertion order is id order: no sort needed.
-    return [...this.users.values()].filter(filter);
+    return this.ordered.filter(filter);
+  }
+
+  /** Up to `limit` users with an id above `afterId` that `keep` accepts, in id order, without walking those before. */
+  after(afterId: number, keep: (u: ZdUser) => boolean, limit: number): ZdUser[] {
+    let lo = 0;
+    let hi = this.ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ordered[mid] as ZdUser).id <= afterId) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: ZdUser[] = [];
+    for (let i = lo; i < this.ordered.length && out.length < limit; i += 1) {
+      const u = this.ordered[i] as ZdUser;
+      if (keep(u)) out.push(u);
+    }
+    return out;
   }
 }
 
