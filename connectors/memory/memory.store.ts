@@ -96,6 +96,8 @@ export class RecordStore {
   private readonly records = new Map<string, MemoryRecord>();
   private serial = 0;
   private seq = 0;
+  /** The records in (updatedAt, id) order, kept until a write changes them: pages no longer sort the store each. */
+  private ordered: readonly MemoryRecord[] | null = null;
 
   constructor(readonly rules: StoreRules) {}
 
@@ -107,8 +109,9 @@ export class RecordStore {
     return [...this.records.values()];
   }
 
-  sorted(): MemoryRecord[] {
-    return this.all().sort(compareRecords);
+  sorted(): readonly MemoryRecord[] {
+    this.ordered ??= this.all().sort(compareRecords);
+    return this.ordered;
   }
 
   /** Applies a patch to a copy of `base`: the fields as they would be stored, and which leaves changed. */
@@ -156,6 +159,7 @@ export class RecordStore {
       deleted: false,
     };
     this.records.set(id, record);
+    this.ordered = null;
     return record;
   }
 
@@ -206,10 +210,12 @@ export class RecordStore {
 
   /** Removes every trace of a record (erasure). */
   remove(id: string): boolean {
+    this.ordered = null;
     return this.records.delete(id);
   }
 
   private touch(record: MemoryRecord): number {
+    this.ordered = null;
     const at = this.rules.clock();
     record.updatedAt = at;
     record.seq = ++this.seq;
