@@ -31,12 +31,13 @@ export function advisoryKey(namespace: string, kind: 'sync' | 'link', key: strin
  */
 class AdvisoryLockSession {
   private runner: Promise<QueryRunner> | null = null;
+  /** The session's statements, one after another: one connection runs one query at a time (pg 9 refuses overlap). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly dataSource: DataSource) {}
 
   async tryLock(key: string): Promise<boolean> {
-    const qr = await this.connection();
-    const rows: Array<{ ok: boolean }> = await qr.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+    const rows = await this.exec<Array<{ ok: boolean }>>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
     return rows[0]?.ok === true;
   }
 
@@ -49,8 +50,13 @@ class AdvisoryLockSession {
   }
 
   async unlock(key: string): Promise<void> {
-    const qr = await this.connection();
-    await qr.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    await this.exec('SELECT pg_advisory_unlock($1::bigint)', [key]);
+  }
+
+  private exec<T>(sql: string, params: unknown[]): Promise<T> {
+    const run = this.queue.then(async () => (await this.connection()).query(sql, params) as Promise<T>);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Ending the session releases every advisory lock it still holds. */
