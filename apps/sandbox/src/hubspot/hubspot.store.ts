@@ -1,3 +1,4 @@
+import { firstNotBefore } from '../common/ordered.js';
 import { MODIFIED_PROPERTY, type HsObjectType } from './hubspot.properties.js';
 
 export interface HistoryEntry {
@@ -86,16 +87,9 @@ export class HubspotStore {
   /** Up to `limit` records from id `after` on (in id order), without copying the whole store per page. */
   page(objectType: HsObjectType, after: number, limit: number, keep: (rec: HsRecord) => boolean): HsRecord[] {
     const ordered = this.ordered[objectType];
-    let lo = 0;
-    let hi = ordered.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Number((ordered[mid] as HsRecord).id) < after) lo = mid + 1;
-      else hi = mid;
-    }
     const live = this.records[objectType];
     const out: HsRecord[] = [];
-    for (let i = lo; i < ordered.length && out.length < limit; i += 1) {
+    for (let i = firstNotBefore(ordered, (r) => Number(r.id) < after); i < ordered.length && out.length < limit; i += 1) {
       const rec = ordered[i] as HsRecord;
       if (live.get(rec.id) === rec && keep(rec)) out.push(rec);
     }

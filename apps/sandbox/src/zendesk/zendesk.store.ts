@@ -1,3 +1,4 @@
+import { firstNotBefore } from '../common/ordered.js';
 import { renderUserFields } from './zendesk.fields.js';
 
 export interface ZdUser {
@@ -105,15 +106,8 @@ export class ZendeskStore {
 
   /** Up to `limit` users with an id above `afterId` that `keep` accepts, in id order, without walking those before. */
   after(afterId: number, keep: (u: ZdUser) => boolean, limit: number): ZdUser[] {
-    let lo = 0;
-    let hi = this.ordered.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.ordered[mid] as ZdUser).id <= afterId) lo = mid + 1;
-      else hi = mid;
-    }
     const out: ZdUser[] = [];
-    for (let i = lo; i < this.ordered.length && out.length < limit; i += 1) {
+    for (let i = firstNotBefore(this.ordered, (u) => u.id <= afterId); i < this.ordered.length && out.length < limit; i += 1) {
       const u = this.ordered[i] as ZdUser;
       if (keep(u)) out.push(u);
     }

@@ -10,6 +10,7 @@ import type { MatchKey } from '../match-keys.js';
 import { hashKeys, insertMember, saveLink, saveLinks, translateSaveError, type SaveLinkInput } from './link-save.js';
 import { memberColumns, toLinkState } from './link-mapping.js';
 import { createLinksBulk } from './link-bulk-save.js';
+import { inSlices } from './row.js';
 
 export interface CreateLinkInput {
   agreed?: CanonRecord;
@@ -114,10 +115,7 @@ export class LinksRepository {
    * 65,535 bind parameters per statement, and a cycle may look up far more links than that.
    */
   async loadMany(linkIds: string[]): Promise<LinkState[]> {
-    const ids = [...new Set(linkIds)];
-    const out: LinkState[] = [];
-    for (let i = 0; i < ids.length; i += 1000) out.push(...(await this.loadSlice(ids.slice(i, i + 1000))));
-    return out;
+    return inSlices([...new Set(linkIds)], 1000, (slice) => this.loadSlice(slice));
   }
 
   private async loadSlice(ids: string[]): Promise<LinkState[]> {
@@ -155,35 +153,26 @@ export class LinksRepository {
 
   /** Link ids of many records of one app at once (the cycle's pairing step): external id → link id. */
   async linkIdsOfMembers(sync: string, app: AppName, externalIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (let i = 0; i < externalIds.length; i += 10_000) {
-      const rows: { link_id: string; external_id: string }[] = await this.ctx.dataSource.manager
+    const rows = await inSlices(externalIds, 10_000, (ids) =>
+      this.ctx.dataSource.manager
         .createQueryBuilder(LinkMemberEntity, 'm')
         .select(['m.link_id AS link_id', 'm.external_id AS external_id'])
-        .where('m.sync = :sync AND m.app = :app AND m.external_id = ANY(:ids)', { sync, app, ids: externalIds.slice(i, i + 10_000) })
-        .getRawMany();
-      for (const r of rows) out.set(r.external_id, r.link_id);
-    }
-    return out;
+        .where('m.sync = :sync AND m.app = :app AND m.external_id = ANY(:ids)', { sync, app, ids })
+        .getRawMany<{ link_id: string; external_id: string }>(),
+    );
+    return new Map(rows.map((r) => [r.external_id, r.link_id]));
   }
 
   /** Of these records of one app, those whose member row was saved at or after `since` (a cycle just wrote or read them). */
   async membersSavedSince(sync: string, app: AppName, externalIds: string[], since: Date): Promise<Set<string>> {
-    const out = new Set<string>();
-    for (let i = 0; i < externalIds.length; i += 10_000) {
-      const rows: { external_id: string }[] = await this.ctx.dataSource.manager
+    const rows = await inSlices(externalIds, 10_000, (ids) =>
+      this.ctx.dataSource.manager
         .createQueryBuilder(LinkMemberEntity, 'm')
         .select('m.external_id', 'external_id')
-        .where('m.sync = :sync AND m.app = :app AND m.updated_at >= :since AND m.external_id = ANY(:ids)', {
-          sync,
-          app,
-          since,
-          ids: externalIds.slice(i, i + 10_000),
-        })
-        .getRawMany();
-      for (const r of rows) out.add(r.external_id);
-    }
-    return out;
+        .where('m.sync = :sync AND m.app = :app AND m.updated_at >= :since AND m.external_id = ANY(:ids)', { sync, app, since, ids })
+        .getRawMany<{ external_id: string }>(),
+    );
+    return new Set(rows.map((r) => r.external_id));
   }
 
   /**

@@ -3,6 +3,7 @@ import { IsNull } from 'typeorm';
 import { TombstoneEntity, type TombstoneKind } from '../entities/tombstone.entity.js';
 import type { LedgerContext } from '../context.js';
 import type { MatchKey } from '../match-keys.js';
+import { inSlices } from './row.js';
 
 export interface TombstoneRow {
   id: string;
@@ -77,17 +78,13 @@ export class TombstonesRepository {
     const byHash = new Map(keys.map((k) => [this.ctx.hash(k), k]));
     if (byHash.size === 0) return [];
     // One array parameter per slice of 10,000 (a first sync has a key per record; In() would bind one per hash).
-    const hashes = [...byHash.keys()];
-    const rows: { key_hash: string | null }[] = [];
-    for (let i = 0; i < hashes.length; i += 10_000) {
-      rows.push(
-        ...(await this.ctx.dataSource.manager
-          .createQueryBuilder(TombstoneEntity, 't')
-          .select('t.key_hash', 'key_hash')
-          .where("t.sync = :sync AND t.kind = 'erasure' AND t.lifted_at IS NULL AND t.key_hash = ANY(:hashes)", { sync, hashes: hashes.slice(i, i + 10_000) })
-          .getRawMany<{ key_hash: string | null }>()),
-      );
-    }
+    const rows = await inSlices([...byHash.keys()], 10_000, (hashes) =>
+      this.ctx.dataSource.manager
+        .createQueryBuilder(TombstoneEntity, 't')
+        .select('t.key_hash', 'key_hash')
+        .where("t.sync = :sync AND t.kind = 'erasure' AND t.lifted_at IS NULL AND t.key_hash = ANY(:hashes)", { sync, hashes })
+        .getRawMany<{ key_hash: string | null }>(),
+    );
     return rows.flatMap((r) => {
       const key = r.key_hash ? byHash.get(r.key_hash) : undefined;
       return key ? [key] : [];
